@@ -1,0 +1,10 @@
+export type {
+  Json,
+  JsonObject,
+  LogEntry,
+  LogLevel,
+  NodeRunInput,
+  NodeRunResult,
+  PortEmission,
+  ProfileOperation,
+} from './contract.js';
