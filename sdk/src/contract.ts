@@ -61,3 +61,39 @@ export interface NodeRunInput {
   /** Flow-level values: `{ id, name, version, node: { id } }` and anything set by earlier nodes. */
   flow: JsonObject;
 }
+
+/** A JSON Schema object (draft 2020-12 subset, as produced by TypeBox). */
+export type JsonSchema = { [key: string]: unknown };
+
+/** What a node declares about itself; read by the server and the editor without running plugin code. */
+export interface NodeManifest {
+  /** Unique within the plugin, e.g. `if`, `set-value`. */
+  id: string;
+  title: string;
+  description: string;
+  /** Palette group, e.g. `logic`, `data`, `connectors`. */
+  category: string;
+  icon?: string;
+  /** Input port names; a start node has none. */
+  inputs: string[];
+  /** Output port names, e.g. `['true', 'false']`. An `error` port, if declared, receives failures. */
+  outputs: string[];
+  /** JSON Schema of the node's config. */
+  config: JsonSchema;
+  /** Capabilities the node may use, e.g. `{ http: { hosts: ['api.example.com'] } }`. */
+  permissions: { http?: { hosts: string[] } };
+  /** Resource types the node's config may reference, e.g. `['smtp']`. */
+  resources: string[];
+}
+
+export interface PluginManifest {
+  /** npm-style package name, e.g. `@cairn/plugin-logic`. */
+  name: string;
+  /** Semver version of the plugin. */
+  version: string;
+  title: string;
+  description: string;
+  /** Semver range of the Cairn plugin API the plugin was built for. */
+  cairn: string;
+  nodes: NodeManifest[];
+}

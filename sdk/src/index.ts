@@ -1,10 +1,13 @@
 export type {
   Json,
+  JsonSchema,
   JsonObject,
   LogEntry,
   LogLevel,
+  NodeManifest,
   NodeRunInput,
   NodeRunResult,
+  PluginManifest,
   PortEmission,
   ProfileOperation,
 } from './contract.js';
