@@ -1,7 +1,7 @@
 export type {
   Json,
-  JsonSchema,
   JsonObject,
+  JsonSchema,
   LogEntry,
   LogLevel,
   NodeManifest,
