@@ -1,0 +1,59 @@
+import type { Event, Profile, Session } from '../storage/entities.js';
+
+const iso = (date: Date | null | undefined): string | null => (date ? date.toISOString() : null);
+
+/** A profile in Tracardi's shape: `metadata.time.{create,update,visit}` and `stats` nested. */
+export function profileView(profile: Profile) {
+  return {
+    id: profile.id,
+    ids: profile.ids,
+    active: profile.active,
+    metadata: {
+      time: {
+        create: iso(profile.createdAt),
+        update: iso(profile.updatedAt),
+        visit: { last: iso(profile.visitLast), current: iso(profile.visitCurrent), count: profile.stats.visits },
+      },
+    },
+    stats: profile.stats,
+    traits: profile.traits,
+    data: profile.data,
+    consents: profile.consents,
+    segments: profile.segments,
+    interests: profile.interests,
+  };
+}
+
+export function sessionView(session: Session) {
+  return {
+    id: session.id,
+    profile: session.profileId ? { id: session.profileId } : null,
+    metadata: {
+      time: { insert: iso(session.createdAt), update: iso(session.updatedAt) },
+      status: session.status,
+    },
+    context: session.context,
+    device: session.device,
+    os: session.os,
+    app: session.app,
+    utm: session.utm,
+  };
+}
+
+export function eventView(event: Event) {
+  return {
+    id: event.id,
+    type: event.type,
+    metadata: {
+      time: { create: iso(event.createdAt), insert: iso(event.insertedAt) },
+      status: event.status,
+    },
+    source: { id: event.sourceId },
+    session: event.sessionId ? { id: event.sessionId } : null,
+    profile: event.profileId ? { id: event.profileId } : null,
+    properties: event.properties,
+    context: event.context,
+    tags: event.tags,
+    request: { ip: event.ip, userAgent: event.userAgent },
+  };
+}

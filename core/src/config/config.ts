@@ -1,0 +1,111 @@
+import { isAbsolute, join, resolve } from 'node:path';
+
+/**
+ * Server configuration, read once from the environment at start and passed down.
+ * Every variable is documented in the README's configuration table.
+ */
+export interface CairnConfig {
+  /** TCP port of the HTTP server. */
+  port: number;
+  /** Interface the HTTP server binds to. */
+  host: string;
+  /** Folder for the SQLite file, the generated admin token and other local state. */
+  dataDir: string;
+  /** `sqlite:<file>` or `mysql://user:pass@host:port/db`. */
+  databaseUrl: string;
+  /** Bearer token for `/api/*`; when unset, generated once and kept in `dataDir`. */
+  adminToken: string | undefined;
+  /** Largest accepted request body, in bytes. */
+  maxBodyBytes: number;
+  /** Most events accepted in one `/track` payload. */
+  maxEventsPerRequest: number;
+  /** Trust `X-Forwarded-For` for the client address (only behind a proxy you run). */
+  trustProxy: boolean;
+  /** pino log level. */
+  logLevel: string;
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`${variable}: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `expected a whole number, got "${raw}"`);
+  const value = Number(raw);
+  if (value < min || value > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
+  return value;
+}
+
+const SIZE_UNITS: Record<string, number> = { '': 1, b: 1, kb: 1024, kib: 1024, mb: 1024 ** 2, mib: 1024 ** 2 };
+
+/** Accepts `1048576`, `512kb`, `1mb`, `1MiB`. */
+function byteSize(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const match = /^(\d+)\s*([a-z]*)$/i.exec(raw.trim());
+  const unit = match ? SIZE_UNITS[match[2]!.toLowerCase()] : undefined;
+  if (!match || unit === undefined) throw new ConfigError(name, `expected a size such as 1048576, 512kb or 1mb, got "${raw}"`);
+  const value = Number(match[1]) * unit;
+  if (value < 1024 || value > 64 * 1024 ** 2) throw new ConfigError(name, 'must be between 1kb and 64mb');
+  return value;
+}
+
+function boolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+  throw new ConfigError(name, `expected true or false, got "${env[name]}"`);
+}
+
+function databaseUrl(env: Env, dataDir: string): string {
+  const raw = env.CAIRN_DATABASE_URL;
+  if (raw === undefined || raw === '' || raw === 'sqlite:') return `sqlite:${join(dataDir, 'cairn.sqlite')}`;
+  if (raw.startsWith('sqlite:')) {
+    const file = raw.slice('sqlite:'.length);
+    return `sqlite:${file === ':memory:' || isAbsolute(file) ? file : resolve(file)}`;
+  }
+  if (/^mysql:\/\//.test(raw) || /^mariadb:\/\//.test(raw)) {
+    try {
+      new URL(raw);
+    } catch {
+      throw new ConfigError('CAIRN_DATABASE_URL', 'is not a valid URL');
+    }
+    return raw;
+  }
+  throw new ConfigError('CAIRN_DATABASE_URL', 'must start with sqlite: or mysql://');
+}
+
+/** Reads and validates the configuration; throws `ConfigError` naming the variable at fault. */
+export function loadConfig(env: Env = process.env): CairnConfig {
+  const dataDir = resolve(env.CAIRN_DATA_DIR || './data');
+  const logLevel = env.CAIRN_LOG_LEVEL || 'info';
+  if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError('CAIRN_LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}`);
+  const adminToken = env.CAIRN_ADMIN_TOKEN || undefined;
+  if (adminToken !== undefined && adminToken.length < 16) {
+    throw new ConfigError('CAIRN_ADMIN_TOKEN', 'must be at least 16 characters long');
+  }
+  return {
+    port: integer(env, 'CAIRN_PORT', 8686, 0, 65535),
+    host: env.CAIRN_HOST || '0.0.0.0',
+    dataDir,
+    databaseUrl: databaseUrl(env, dataDir),
+    adminToken,
+    maxBodyBytes: byteSize(env, 'CAIRN_MAX_BODY', 1024 * 1024),
+    maxEventsPerRequest: integer(env, 'CAIRN_MAX_EVENTS', 100, 1, 10000),
+    trustProxy: boolean(env, 'CAIRN_TRUST_PROXY', false),
+    logLevel,
+  };
+}

@@ -1,0 +1,87 @@
+import '@koa/bodyparser';
+import { bodyParser } from '@koa/bodyparser';
+import cors from '@koa/cors';
+import Router from '@koa/router';
+import Koa, { type Context } from 'koa';
+import type { Logger } from 'pino';
+import { apiRoutes } from '../api/routes.js';
+import { Collector } from '../collector/collector.js';
+import { collectorRoutes } from '../collector/routes.js';
+import type { CairnConfig } from '../config/config.js';
+import { originAllowed, SourceRegistry } from '../sources/sources.js';
+import type { Database } from '../storage/orm.js';
+import { requireAdminToken } from './admin-auth.js';
+import { errorHandler } from './errors.js';
+
+export interface AppDeps {
+  config: CairnConfig;
+  db: Database;
+  logger: Logger;
+  adminToken: string;
+}
+
+const COLLECTOR_PATH = /^\/(track|collect\/[^/]+\/([^/]+))\/?$/;
+
+/**
+ * CORS for the collector endpoints. A webhook URL names its source, so its origins decide; a
+ * `/track` preflight carries no body, so any enabled source's origins may pass it and the handler
+ * then checks the origin against the source the body names.
+ */
+function collectorCors(sources: SourceRegistry) {
+  return cors({
+    origin: async (ctx: Context) => {
+      const origin = ctx.get('Origin');
+      const match = COLLECTOR_PATH.exec(ctx.path);
+      if (!origin || !match) return '';
+      if (match[2]) {
+        const source = await sources.find(decodeURIComponent(match[2]));
+        return source?.enabled && originAllowed(source.allowedOrigins, origin) ? origin : '';
+      }
+      return (await sources.anyAllows(origin)) ? origin : '';
+    },
+    allowMethods: ['GET', 'POST', 'OPTIONS'],
+    allowHeaders: ['Content-Type', 'X-Cairn-Write-Key'],
+    maxAge: 600,
+  });
+}
+
+export function createApp({ config, db, logger, adminToken }: AppDeps): Koa {
+  const app = new Koa({ proxy: config.trustProxy });
+  const sources = new SourceRegistry(db);
+  const collector = new Collector(db);
+
+  app.use(errorHandler(logger, config.maxBodyBytes));
+  app.use(collectorCors(sources));
+  const guard = requireAdminToken(adminToken);
+  app.use(async (ctx, next) => (ctx.path === '/api' || ctx.path.startsWith('/api/') ? guard(ctx, next) : next()));
+  app.use(
+    bodyParser({
+      enableTypes: ['json', 'form', 'text'],
+      jsonLimit: config.maxBodyBytes,
+      formLimit: config.maxBodyBytes,
+      textLimit: config.maxBodyBytes,
+      jsonStrict: true,
+    }),
+  );
+
+  const health = new Router();
+  health.get('/healthz', (ctx) => {
+    ctx.body = { status: 'ok' };
+  });
+  health.get('/readyz', async (ctx) => {
+    const ready = await db.ping();
+    ctx.status = ready ? 200 : 503;
+    ctx.body = ready
+      ? { status: 'ready', database: db.dialect }
+      : { error: { code: 'not_ready', message: 'The database does not answer.' } };
+  });
+  app.use(health.routes());
+
+  const collect = collectorRoutes({ collector, sources, maxEventsPerRequest: config.maxEventsPerRequest });
+  app.use(collect.routes()).use(collect.allowedMethods());
+
+  const api = apiRoutes(db, sources);
+  app.use(api.routes()).use(api.allowedMethods());
+
+  return app;
+}

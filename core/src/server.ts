@@ -1,0 +1,59 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { pino, type Logger } from 'pino';
+import type { CairnConfig } from './config/config.js';
+import { resolveAdminToken } from './http/admin-auth.js';
+import { createApp } from './http/app.js';
+import { type Database, openDatabase } from './storage/orm.js';
+
+export interface RunningServer {
+  url: string;
+  db: Database;
+  adminToken: string;
+  close(): Promise<void>;
+}
+
+export function createLogger(config: CairnConfig): Logger {
+  return pino({ level: config.logLevel, base: { service: 'cairn' } });
+}
+
+/** Opens the database, applies pending migrations and starts listening. */
+export async function startServer(config: CairnConfig, logger: Logger = createLogger(config)): Promise<RunningServer> {
+  const db = await openDatabase(config.databaseUrl);
+  let server: Server | undefined;
+  try {
+    const applied = await db.migrate();
+    if (applied.length) logger.info({ migrations: applied }, 'database migrated');
+    const admin = resolveAdminToken(config.adminToken, config.dataDir);
+    if (admin.generated) {
+      // Printed once, on the start that created it; afterwards it is read from the data folder.
+      process.stdout.write(`\nCairn admin token (kept in ${config.dataDir}/admin-token): ${admin.token}\n\n`);
+    }
+    const app = createApp({ config, db, logger, adminToken: admin.token });
+    server = app.listen(config.port, config.host);
+    await new Promise<void>((resolve, reject) => {
+      server!.once('listening', resolve).once('error', reject);
+    });
+    server.keepAliveTimeout = 65_000;
+    const { port } = server.address() as AddressInfo;
+    const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
+    logger.info({ url, database: db.dialect }, 'cairn is listening');
+    const listening = server;
+    return {
+      url,
+      db,
+      adminToken: admin.token,
+      close: async () => {
+        await new Promise<void>((resolve) => {
+          listening.close(() => resolve());
+          listening.closeIdleConnections();
+        });
+        await db.close();
+      },
+    };
+  } catch (error) {
+    server?.close();
+    await db.close();
+    throw error;
+  }
+}
