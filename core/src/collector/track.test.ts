@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { ProfileIdentitySchema } from '../storage/entities.js';
+import { ProfileIdentitySchema, SessionSchema } from '../storage/entities.js';
 import { testDialects } from '../test-support/databases.js';
 import { startTestServer, type TestServer } from '../test-support/server.js';
 
@@ -114,11 +114,11 @@ for (const dialect of testDialects()) {
         { 'user-agent': FIREFOX_ANDROID, 'accept-language': 'pl-PL,pl;q=0.9' },
       );
       const em = server.db.em();
-      const session = await em.findOne('Session', { id: body.session.id });
-      expect((session as any).device.type).to.equal('mobile');
-      expect((session as any).os.name).to.equal('Android');
-      expect((session as any).app).to.include({ name: 'Firefox', type: 'browser', language: 'pl-PL', bot: false });
-      expect((session as any).utm).to.deep.equal({ source: 'news', medium: 'email', campaign: 'spring' });
+      const session = await em.findOneOrFail(SessionSchema, { id: body.session.id });
+      expect(session.device.type).to.equal('mobile');
+      expect(session.os.name).to.equal('Android');
+      expect(session.app).to.include({ name: 'Firefox', type: 'browser', language: 'pl-PL', bot: false });
+      expect(session.utm).to.deep.equal({ source: 'news', medium: 'email', campaign: 'spring' });
     });
 
     it('acknowledges a retried event id without storing or counting it twice', async () => {
