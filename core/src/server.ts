@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { pino, type Logger } from 'pino';
+import { type Logger, pino } from 'pino';
 import type { CairnConfig } from './config/config.js';
 import { resolveAdminToken } from './http/admin-auth.js';
 import { createApp } from './http/app.js';
@@ -18,7 +18,10 @@ export function createLogger(config: CairnConfig): Logger {
 }
 
 /** Opens the database, applies pending migrations and starts listening. */
-export async function startServer(config: CairnConfig, logger: Logger = createLogger(config)): Promise<RunningServer> {
+export async function startServer(
+  config: CairnConfig,
+  logger: Logger = createLogger(config),
+): Promise<RunningServer> {
   const db = await openDatabase(config.databaseUrl);
   let server: Server | undefined;
   try {

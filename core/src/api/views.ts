@@ -12,7 +12,11 @@ export function profileView(profile: Profile) {
       time: {
         create: iso(profile.createdAt),
         update: iso(profile.updatedAt),
-        visit: { last: iso(profile.visitLast), current: iso(profile.visitCurrent), count: profile.stats.visits },
+        visit: {
+          last: iso(profile.visitLast),
+          current: iso(profile.visitCurrent),
+          count: profile.stats.visits,
+        },
       },
     },
     stats: profile.stats,

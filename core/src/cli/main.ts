@@ -20,7 +20,9 @@ Configuration comes from CAIRN_* environment variables (see the README).`;
 
 const validateSource = validator(SourceInputSchema, 'source');
 
-async function withDatabase<T>(work: (db: Awaited<ReturnType<typeof openDatabase>>) => Promise<T>): Promise<T> {
+async function withDatabase<T>(
+  work: (db: Awaited<ReturnType<typeof openDatabase>>) => Promise<T>,
+): Promise<T> {
   const db = await openDatabase(loadConfig().databaseUrl);
   try {
     await db.migrate();

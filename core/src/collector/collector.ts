@@ -125,7 +125,13 @@ export class Collector {
     return createProfile(em, now);
   }
 
-  private createSession(em: EntityManager, batch: CollectBatch, id: string, profileId: string, now: Date): Session {
+  private createSession(
+    em: EntityManager,
+    batch: CollectBatch,
+    id: string,
+    profileId: string,
+    now: Date,
+  ): Session {
     const agent = parseUserAgent(batch.request.userAgent, batch.request.language);
     return em.create(SessionSchema, {
       id,

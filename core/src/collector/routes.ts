@@ -36,7 +36,11 @@ function writeKeyOf(ctx: Context): string | undefined {
 function checkOrigin(ctx: Context, source: EventSource): void {
   const origin = ctx.get('Origin');
   if (origin && !originAllowed(source.allowedOrigins, origin)) {
-    throw new ApiError(403, 'origin_not_allowed', `Origin ${origin} may not send events to source "${source.id}".`);
+    throw new ApiError(
+      403,
+      'origin_not_allowed',
+      `Origin ${origin} may not send events to source "${source.id}".`,
+    );
   }
 }
 
@@ -47,7 +51,11 @@ function trackBody(ctx: Context): unknown {
   try {
     return JSON.parse(body);
   } catch (error) {
-    throw new ApiError(400, 'malformed_body', `The request body is not valid JSON: ${(error as Error).message}`);
+    throw new ApiError(
+      400,
+      'malformed_body',
+      `The request body is not valid JSON: ${(error as Error).message}`,
+    );
   }
 }
 
@@ -64,12 +72,14 @@ function valueAt(body: Record<string, unknown>, path: string): unknown {
 function webhookProperties(ctx: Context): Record<string, unknown> {
   const { profile_id: _profileId, write_key: _writeKey, ...query } = ctx.query;
   const body = ctx.request.body;
-  if (body === undefined || body === null || (typeof body === 'object' && Object.keys(body).length === 0)) return { ...query };
+  if (body === undefined || body === null || (typeof body === 'object' && Object.keys(body).length === 0))
+    return { ...query };
   if (typeof body === 'string') {
     if (body.trim() === '') return { ...query };
     try {
       const parsed: unknown = JSON.parse(body);
-      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return { ...query, ...(parsed as object) };
+      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed))
+        return { ...query, ...(parsed as object) };
     } catch {
       // Not JSON: plain text is kept as it came.
     }
@@ -118,7 +128,12 @@ export function collectorRoutes({ collector, sources, maxEventsPerRequest }: Col
     const fromQuery = ctx.query.profile_id;
     const profileId = [fromBody, fromQuery].find((v) => typeof v === 'string' || typeof v === 'number');
     if (profileId !== undefined && (String(profileId).length === 0 || String(profileId).length > 191)) {
-      throw new ApiError(422, 'validation_failed', 'The profile id must be 1 to 191 characters long.', profilePath ?? 'profile_id');
+      throw new ApiError(
+        422,
+        'validation_failed',
+        'The profile id must be 1 to 191 characters long.',
+        profilePath ?? 'profile_id',
+      );
     }
     const event = { type: eventType, properties };
     checkEvents([event], maxEventsPerRequest);

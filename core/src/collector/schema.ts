@@ -2,7 +2,8 @@ import { type Static, Type } from '@sinclair/typebox';
 import { ApiError } from '../http/errors.js';
 
 /** Client-chosen ids (event, session): printable, no whitespace, bounded. */
-const ClientId = (maxLength: number) => Type.String({ minLength: 1, maxLength, pattern: '^[A-Za-z0-9._:@-]+$' });
+const ClientId = (maxLength: number) =>
+  Type.String({ minLength: 1, maxLength, pattern: '^[A-Za-z0-9._:@-]+$' });
 const FreeObject = Type.Object({}, { additionalProperties: true });
 
 export const TrackedEventSchema = Type.Object(
@@ -48,16 +49,31 @@ export function normaliseEventType(type: string): string {
  */
 export function checkEvents(events: readonly TrackedEvent[], maxEvents: number): void {
   if (events.length > maxEvents) {
-    throw new ApiError(422, 'too_many_events', `At most ${maxEvents} events are accepted in one request; got ${events.length}.`, 'events');
+    throw new ApiError(
+      422,
+      'too_many_events',
+      `At most ${maxEvents} events are accepted in one request; got ${events.length}.`,
+      'events',
+    );
   }
   const seen = new Set<string>();
   events.forEach((event, index) => {
     if (normaliseEventType(event.type) === '') {
-      throw new ApiError(422, 'validation_failed', `events[${index}].type must not be blank.`, `events[${index}].type`);
+      throw new ApiError(
+        422,
+        'validation_failed',
+        `events[${index}].type must not be blank.`,
+        `events[${index}].type`,
+      );
     }
     if (event.id === undefined) return;
     if (seen.has(event.id)) {
-      throw new ApiError(422, 'duplicate_event_id', `events[${index}].id repeats an earlier event's id.`, `events[${index}].id`);
+      throw new ApiError(
+        422,
+        'duplicate_event_id',
+        `events[${index}].id repeats an earlier event's id.`,
+        `events[${index}].id`,
+      );
     }
     seen.add(event.id);
   });

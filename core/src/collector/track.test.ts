@@ -13,14 +13,22 @@ for (const dialect of testDialects()) {
       server = await startTestServer(dialect);
       const created = await server.request('/api/sources', {
         admin: true,
-        json: { id: 'web', name: 'Website', type: 'javascript', allowedOrigins: ['https://shop.example.com'] },
+        json: {
+          id: 'web',
+          name: 'Website',
+          type: 'javascript',
+          allowedOrigins: ['https://shop.example.com'],
+        },
       });
       expect(created.status).to.equal(201);
     });
     after(() => server.stop());
 
     async function track(payload: Record<string, unknown>, headers: Record<string, string> = {}) {
-      const response = await server.request('/track', { json: { source: { id: 'web' }, ...payload }, headers });
+      const response = await server.request('/track', {
+        json: { source: { id: 'web' }, ...payload },
+        headers,
+      });
       return { status: response.status, body: (await response.json()) as Record<string, any> };
     }
 
@@ -51,9 +59,16 @@ for (const dialect of testDialects()) {
     });
 
     it('counts a visit per new session and a view per page-view event', async () => {
-      const first = await track({ session: { id: 'visit-1' }, events: [{ type: 'page-view' }, { type: 'Page View' }] });
+      const first = await track({
+        session: { id: 'visit-1' },
+        events: [{ type: 'page-view' }, { type: 'Page View' }],
+      });
       const id = first.body.profile.id;
-      await track({ profile: { id }, session: { id: 'visit-1' }, events: [{ type: 'page-view' }, { type: 'click' }] });
+      await track({
+        profile: { id },
+        session: { id: 'visit-1' },
+        events: [{ type: 'page-view' }, { type: 'click' }],
+      });
       let stored = await profile(id);
       expect(stored.stats.visits).to.equal(1);
       expect(stored.stats.views).to.equal(3);
@@ -62,7 +77,9 @@ for (const dialect of testDialects()) {
       expect(stored.stats.visits).to.equal(2);
       expect(stored.stats.views).to.equal(4);
       expect(stored.metadata.time.visit.last).to.be.a('string');
-      expect(Date.parse(stored.metadata.time.visit.current)).to.be.at.least(Date.parse(stored.metadata.time.visit.last));
+      expect(Date.parse(stored.metadata.time.visit.current)).to.be.at.least(
+        Date.parse(stored.metadata.time.visit.last),
+      );
     });
 
     it('finds the profile from a known session when the payload names no profile', async () => {
@@ -74,7 +91,12 @@ for (const dialect of testDialects()) {
     it('resolves the alias of a merged profile to that profile', async () => {
       const { body } = await track({ events: [{ type: 'signup' }] });
       const em = server.db.em();
-      em.create(ProfileIdentitySchema, { alias: 'merged-old-id', profileId: body.profile.id, kind: 'merged', createdAt: new Date() });
+      em.create(ProfileIdentitySchema, {
+        alias: 'merged-old-id',
+        profileId: body.profile.id,
+        kind: 'merged',
+        createdAt: new Date(),
+      });
       await em.flush();
       const again = await track({ profile: { id: 'merged-old-id' }, events: [{ type: 'page-view' }] });
       expect(again.body.profile.id).to.equal(body.profile.id);
@@ -108,7 +130,9 @@ for (const dialect of testDialects()) {
       const { body } = await track(
         {
           session: { id: 'utm-visit' },
-          context: { page: { url: 'https://shop.example.com/?utm_source=news&utm_medium=email&utm_campaign=spring' } },
+          context: {
+            page: { url: 'https://shop.example.com/?utm_source=news&utm_medium=email&utm_campaign=spring' },
+          },
           events: [{ type: 'page-view' }],
         },
         { 'user-agent': FIREFOX_ANDROID, 'accept-language': 'pl-PL,pl;q=0.9' },

@@ -44,11 +44,19 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
   if (raw === undefined || raw === '') return fallback;
   if (!/^\d+$/.test(raw)) throw new ConfigError(name, `expected a whole number, got "${raw}"`);
   const value = Number(raw);
-  if (value < min || value > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
+  if (value < min || value > max)
+    throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
   return value;
 }
 
-const SIZE_UNITS: Record<string, number> = { '': 1, b: 1, kb: 1024, kib: 1024, mb: 1024 ** 2, mib: 1024 ** 2 };
+const SIZE_UNITS: Record<string, number> = {
+  '': 1,
+  b: 1,
+  kb: 1024,
+  kib: 1024,
+  mb: 1024 ** 2,
+  mib: 1024 ** 2,
+};
 
 /** Accepts `1048576`, `512kb`, `1mb`, `1MiB`. */
 function byteSize(env: Env, name: string, fallback: number): number {
@@ -56,7 +64,8 @@ function byteSize(env: Env, name: string, fallback: number): number {
   if (raw === undefined || raw === '') return fallback;
   const match = /^(\d+)\s*([a-z]*)$/i.exec(raw.trim());
   const unit = match ? SIZE_UNITS[match[2]!.toLowerCase()] : undefined;
-  if (!match || unit === undefined) throw new ConfigError(name, `expected a size such as 1048576, 512kb or 1mb, got "${raw}"`);
+  if (!match || unit === undefined)
+    throw new ConfigError(name, `expected a size such as 1048576, 512kb or 1mb, got "${raw}"`);
   const value = Number(match[1]) * unit;
   if (value < 1024 || value > 64 * 1024 ** 2) throw new ConfigError(name, 'must be between 1kb and 64mb');
   return value;
@@ -92,7 +101,8 @@ function databaseUrl(env: Env, dataDir: string): string {
 export function loadConfig(env: Env = process.env): CairnConfig {
   const dataDir = resolve(env.CAIRN_DATA_DIR || './data');
   const logLevel = env.CAIRN_LOG_LEVEL || 'info';
-  if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError('CAIRN_LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}`);
+  if (!LOG_LEVELS.includes(logLevel))
+    throw new ConfigError('CAIRN_LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}`);
   const adminToken = env.CAIRN_ADMIN_TOKEN || undefined;
   if (adminToken !== undefined && adminToken.length < 16) {
     throw new ConfigError('CAIRN_ADMIN_TOKEN', 'must be at least 16 characters long');

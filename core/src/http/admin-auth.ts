@@ -33,7 +33,11 @@ export function requireAdminToken(token: string) {
     const given = match ? Buffer.from(match[1]!.trim()) : undefined;
     if (!given || given.length !== expected.length || !timingSafeEqual(given, expected)) {
       ctx.set('WWW-Authenticate', 'Bearer realm="cairn"');
-      throw new ApiError(401, 'unauthorized', 'A valid admin bearer token is required (Authorization: Bearer <token>).');
+      throw new ApiError(
+        401,
+        'unauthorized',
+        'A valid admin bearer token is required (Authorization: Bearer <token>).',
+      );
     }
     await next();
   };

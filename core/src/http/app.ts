@@ -53,7 +53,9 @@ export function createApp({ config, db, logger, adminToken }: AppDeps): Koa {
   app.use(errorHandler(logger, config.maxBodyBytes));
   app.use(collectorCors(sources));
   const guard = requireAdminToken(adminToken);
-  app.use(async (ctx, next) => (ctx.path === '/api' || ctx.path.startsWith('/api/') ? guard(ctx, next) : next()));
+  app.use(async (ctx, next) =>
+    ctx.path === '/api' || ctx.path.startsWith('/api/') ? guard(ctx, next) : next(),
+  );
   app.use(
     bodyParser({
       enableTypes: ['json', 'form', 'text'],

@@ -44,12 +44,24 @@ function toApiError(error: unknown, maxBodyBytes: number): ApiError | undefined 
   if (error instanceof ApiError) return error;
   const failure = error as BodyParserFailure;
   if (failure?.type === 'entity.too.large' || failure?.status === 413) {
-    return new ApiError(413, 'payload_too_large', `The request body is larger than the limit of ${maxBodyBytes} bytes.`);
+    return new ApiError(
+      413,
+      'payload_too_large',
+      `The request body is larger than the limit of ${maxBodyBytes} bytes.`,
+    );
   }
   if (failure?.type === 'entity.parse.failed' || (failure?.status === 400 && error instanceof SyntaxError)) {
-    return new ApiError(400, 'malformed_body', `The request body could not be parsed: ${(error as Error).message}`);
+    return new ApiError(
+      400,
+      'malformed_body',
+      `The request body could not be parsed: ${(error as Error).message}`,
+    );
   }
-  if (failure?.status === 415 || failure?.type === 'encoding.unsupported' || failure?.type === 'charset.unsupported') {
+  if (
+    failure?.status === 415 ||
+    failure?.type === 'encoding.unsupported' ||
+    failure?.type === 'charset.unsupported'
+  ) {
     return new ApiError(415, 'unsupported_media_type', (error as Error).message);
   }
   if (failure?.status === 400 && typeof failure.type === 'string' && failure.type.startsWith('request.')) {
@@ -78,7 +90,12 @@ export function errorHandler(logger: Logger, maxBodyBytes: number) {
       }
       logger.error({ err: error, method: ctx.method, path: ctx.path }, 'request failed');
       ctx.status = 500;
-      ctx.body = { error: { code: 'internal_error', message: 'The server failed to handle this request; it has been logged.' } };
+      ctx.body = {
+        error: {
+          code: 'internal_error',
+          message: 'The server failed to handle this request; it has been logged.',
+        },
+      };
     }
   };
 }

@@ -40,10 +40,8 @@ function describe(error: ErrorObject): ErrorDetail {
   return { code: error.keyword, message, path };
 }
 
-export interface Validator<T> {
-  /** Returns the value typed by the schema, or throws a 422 `ApiError` naming the first field at fault. */
-  (value: unknown): T;
-}
+/** Returns the value typed by the schema, or throws a 422 `ApiError` naming the first field at fault. */
+export type Validator<T> = (value: unknown) => T;
 
 /** Compiles a TypeBox schema once; the returned function validates request bodies against it. */
 export function validator<S extends TSchema>(schema: S, where = 'body'): Validator<Static<S>> {

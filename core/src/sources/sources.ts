@@ -9,7 +9,9 @@ const Origin = Type.String({ minLength: 1, maxLength: 255, pattern: '^(\\*|https
 export const SourceConfigSchema = Type.Object(
   {
     /** Webhook bridge: dot path in the body where the profile id is found, e.g. `customer.id`. */
-    profilePath: Type.Optional(Type.String({ minLength: 1, maxLength: 255, pattern: '^[^.\\s]+(\\.[^.\\s]+)*$' })),
+    profilePath: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 255, pattern: '^[^.\\s]+(\\.[^.\\s]+)*$' }),
+    ),
   },
   { additionalProperties: true },
 );
@@ -94,8 +96,10 @@ export class SourceRegistry {
   /** The source a collector request names, or a 401 saying why it may not send. */
   async authorise(id: string, writeKey: string | undefined): Promise<EventSource> {
     const source = await this.find(id);
-    if (!source) throw new ApiError(401, 'unknown_source', `Event source "${id}" does not exist.`, 'source.id');
-    if (!source.enabled) throw new ApiError(401, 'source_disabled', `Event source "${id}" is disabled.`, 'source.id');
+    if (!source)
+      throw new ApiError(401, 'unknown_source', `Event source "${id}" does not exist.`, 'source.id');
+    if (!source.enabled)
+      throw new ApiError(401, 'source_disabled', `Event source "${id}" is disabled.`, 'source.id');
     if (source.writeKey && !(writeKey && sameSecret(source.writeKey, writeKey))) {
       throw new ApiError(401, 'invalid_write_key', `Event source "${id}" requires a valid write key.`);
     }

@@ -20,7 +20,10 @@ const sqlite: TestDialect = {
   name: 'sqlite',
   async create() {
     const dir = mkdtempSync(join(tmpdir(), 'cairn-test-'));
-    return { url: `sqlite:${join(dir, 'cairn.sqlite')}`, drop: async () => rmSync(dir, { recursive: true, force: true }) };
+    return {
+      url: `sqlite:${join(dir, 'cairn.sqlite')}`,
+      drop: async () => rmSync(dir, { recursive: true, force: true }),
+    };
   },
 };
 

@@ -15,7 +15,10 @@ export interface TestServer extends RunningServer {
 }
 
 /** A real Cairn server on a loopback port, on a fresh database of the given dialect. */
-export async function startTestServer(dialect: TestDialect, env: Record<string, string> = {}): Promise<TestServer> {
+export async function startTestServer(
+  dialect: TestDialect,
+  env: Record<string, string> = {},
+): Promise<TestServer> {
   const database = await dialect.create();
   const dataDir = mkdtempSync(join(tmpdir(), 'cairn-data-'));
   const config = loadConfig({
