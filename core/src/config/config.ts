@@ -19,6 +19,10 @@ export interface CairnConfig {
   maxBodyBytes: number;
   /** Most events accepted in one `/track` payload. */
   maxEventsPerRequest: number;
+  /** Parallel write transactions for collected events on MySQL (SQLite has one writer). */
+  writeLanes: number;
+  /** Most collector requests committed together in one transaction. */
+  maxWriteGroup: number;
   /** Trust `X-Forwarded-For` for the client address (only behind a proxy you run). */
   trustProxy: boolean;
   /** pino log level. */
@@ -115,6 +119,8 @@ export function loadConfig(env: Env = process.env): CairnConfig {
     adminToken,
     maxBodyBytes: byteSize(env, 'CAIRN_MAX_BODY', 1024 * 1024),
     maxEventsPerRequest: integer(env, 'CAIRN_MAX_EVENTS', 100, 1, 10000),
+    writeLanes: integer(env, 'CAIRN_WRITE_LANES', 4, 1, 64),
+    maxWriteGroup: integer(env, 'CAIRN_WRITE_GROUP', 64, 1, 1000),
     trustProxy: boolean(env, 'CAIRN_TRUST_PROXY', false),
     logLevel,
   };

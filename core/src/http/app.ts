@@ -48,7 +48,7 @@ function collectorCors(sources: SourceRegistry) {
 export function createApp({ config, db, logger, adminToken }: AppDeps): Koa {
   const app = new Koa({ proxy: config.trustProxy });
   const sources = new SourceRegistry(db);
-  const collector = new Collector(db);
+  const collector = new Collector(db, { writeLanes: config.writeLanes, maxGroup: config.maxWriteGroup });
 
   app.use(errorHandler(logger, config.maxBodyBytes));
   app.use(collectorCors(sources));
