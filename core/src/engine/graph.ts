@@ -30,7 +30,7 @@ export interface GraphAnalysis {
 /**
  * Walks back along incoming edges from a node that topological sorting could not place until a
  * node repeats. Every such node has an incoming edge from another unplaced node, so the walk
- * always closes a cycle.
+ * always closes a cycle. The cycle is returned in edge direction, starting at its smallest id.
  */
 function findCycle(unplaced: Set<string>, incoming: Map<string, FlowEdge[]>): string[] {
   const start = [...unplaced].sort(compareIds)[0]!;
@@ -41,7 +41,9 @@ function findCycle(unplaced: Set<string>, incoming: Map<string, FlowEdge[]>): st
     const back = (incoming.get(current) ?? []).find((edge) => unplaced.has(edge.source));
     current = back!.source;
   }
-  return walked.slice(walked.indexOf(current)).reverse();
+  const cycle = walked.slice(walked.indexOf(current)).reverse();
+  const first = cycle.indexOf([...cycle].sort(compareIds)[0]!);
+  return [...cycle.slice(first), ...cycle.slice(0, first)];
 }
 
 function topologicalOrder(graph: FlowGraph): { order: string[]; cycle?: string[] } {
