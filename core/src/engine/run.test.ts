@@ -138,6 +138,7 @@ describe('flow execution', () => {
         { from: 'left', port: 'out', input: 'left', payload: 'L' },
         { from: 'right', port: 'out', input: 'right', payload: 'R' },
       ]);
+      expect(outcome.trace.at(-1)).to.include({ nodeId: 'merge', node: 'merge' });
     });
 
     it('runs once with the single payload when only one input is live', async () => {
@@ -203,7 +204,7 @@ describe('flow execution', () => {
             emissions: [
               {
                 port: 'out',
-                payload: ((seen?.stats as JsonObject).counters as JsonObject | undefined) ?? null,
+                payload: ((seen!.stats as JsonObject).counters as JsonObject | undefined) ?? null,
               },
             ],
             operations: [{ op: 'increment', path: 'stats.counters.reviews', by: payload as number }],
