@@ -106,6 +106,10 @@ function mergeResponse(into: JsonObject, from: JsonObject): JsonObject {
   return merged;
 }
 
+function failed(code: string, message: string, logs: LogEntry[]): CallOutcome {
+  return { ok: false, error: { code, message }, logs };
+}
+
 function thrownError(thrown: unknown): NodeError {
   const code = (thrown as { code?: unknown } | null)?.code;
   return {
@@ -160,8 +164,9 @@ class FlowRun {
     const incoming = this.graph.incoming.get(id)!;
     if (incoming.length === 0) return [{ payload: this.input.event, input: null }];
     const deliveries = this.inbox.get(id) ?? [];
-    if (incoming.length === 1)
+    if (incoming.length === 1) {
       return deliveries.map(({ edge, payload }) => ({ payload, input: edge.targetHandle }));
+    }
     if (deliveries.length === 0) return [];
     const joined: JoinDelivery[] = deliveries.map(({ edge, payload }) => ({
       from: edge.source,
@@ -215,29 +220,26 @@ class FlowRun {
         flow: { ...this.input.flow, node: { id: node.id, input: call.input } },
       });
       const checked = checkOutcome(structuredClone(await this.executor.execute(node, input)));
-      if (checked.kind === 'invalid')
-        return { ok: false, error: { code: 'invalid_result', message: checked.message }, logs: [] };
-      if (checked.kind === 'failure')
-        return { ok: false, error: checked.failure.error, logs: checked.failure.logs ?? [] };
+      if (checked.kind === 'invalid') return failed('invalid_result', checked.message, []);
+      if (checked.kind === 'failure') {
+        const { error, logs } = checked.failure;
+        return failed(error.code, error.message, logs ?? []);
+      }
       const { result } = checked;
       if (result.operations.length === 0) return { ok: true, result, profile: this.profile };
       if (this.profile === null) {
-        const error = {
-          code: 'no_profile',
-          message: 'node returned profile operations, but the event has no profile',
-        };
-        return { ok: false, error, logs: result.logs };
+        return failed(
+          'no_profile',
+          'node returned profile operations, but the event has no profile',
+          result.logs,
+        );
       }
       const applied = applyOperations(this.profile, result.operations);
-      if (!applied.ok)
-        return {
-          ok: false,
-          error: { code: applied.error.code, message: applied.error.message },
-          logs: result.logs,
-        };
+      if (!applied.ok) return failed(applied.error.code, applied.error.message, result.logs);
       return { ok: true, result, profile: applied.profile };
     } catch (thrown) {
-      return { ok: false, error: thrownError(thrown), logs: [] };
+      const { code, message } = thrownError(thrown);
+      return failed(code, message, []);
     }
   }
 

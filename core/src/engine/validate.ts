@@ -28,7 +28,7 @@ function configValidator(schema: JsonSchema): ValidateFunction | Error {
   return validator;
 }
 
-function describe(nodeId: string, manifest: NodeManifest): string {
+function nodeLabel(nodeId: string, manifest: NodeManifest): string {
   return `node "${nodeId}" (${manifest.id})`;
 }
 
@@ -61,7 +61,7 @@ function resolveNodes(flow: Flow, catalog: NodeCatalog, errors: FlowError[]): Ma
     if (validator instanceof Error) {
       errors.push({
         code: 'invalid_config_schema',
-        message: `${describe(node.id, manifest)} declares a config schema that cannot be compiled: ${validator.message}`,
+        message: `${nodeLabel(node.id, manifest)} declares a config schema that cannot be compiled: ${validator.message}`,
         nodeId: node.id,
         path: base,
       });
@@ -84,7 +84,7 @@ function checkPorts(flow: Flow, graph: FlowGraph, manifests: Map<string, NodeMan
     if (source && !source.outputs.includes(edge.sourceHandle)) {
       errors.push({
         code: 'unknown_output_port',
-        message: `${describe(edge.source, source)} has no output port "${edge.sourceHandle}"; its outputs are: ${source.outputs.join(', ') || 'none'}`,
+        message: `${nodeLabel(edge.source, source)} has no output port "${edge.sourceHandle}"; its outputs are: ${source.outputs.join(', ') || 'none'}`,
         edgeId: edge.id,
         nodeId: edge.source,
         path: `edges[${index}].sourceHandle`,
@@ -94,7 +94,7 @@ function checkPorts(flow: Flow, graph: FlowGraph, manifests: Map<string, NodeMan
     if (target && !target.inputs.includes(edge.targetHandle)) {
       errors.push({
         code: 'unknown_input_port',
-        message: `${describe(edge.target, target)} has no input port "${edge.targetHandle}"; its inputs are: ${target.inputs.join(', ') || 'none (it is a start node)'}`,
+        message: `${nodeLabel(edge.target, target)} has no input port "${edge.targetHandle}"; its inputs are: ${target.inputs.join(', ') || 'none (it is a start node)'}`,
         edgeId: edge.id,
         nodeId: edge.target,
         path: `edges[${index}].targetHandle`,
