@@ -209,6 +209,21 @@ describe('profile operations', () => {
     expect(profile).to.deep.equal({ traits: { age: 'forty' } });
   });
 
+  it('replayed on a stored profile that changed meanwhile, keeps both changes', () => {
+    const inFlight = { traits: { plan: 'free' }, stats: { counters: { reviews: 1 } } };
+    const operations: ProfileOperation[] = [
+      { op: 'increment', path: 'stats.counters.reviews', by: 1 },
+      { op: 'segment.add', segment: 'reviewer' },
+    ];
+    expect(apply(inFlight, ...operations).stats).to.deep.equal({ counters: { reviews: 2 } });
+    const storedNow = { traits: { plan: 'pro' }, stats: { counters: { reviews: 4 } }, segments: ['vip'] };
+    expect(apply(storedNow, ...operations)).to.deep.equal({
+      traits: { plan: 'pro' },
+      stats: { counters: { reviews: 5 } },
+      segments: ['reviewer', 'vip'],
+    });
+  });
+
   it('rejects an operation it does not know', () => {
     const error = failure({}, { op: 'merge', path: 'traits.x' } as unknown as ProfileOperation);
     expect(error.code).to.equal('invalid_operation');

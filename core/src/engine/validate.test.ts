@@ -269,6 +269,16 @@ describe('flow validation', () => {
       ]);
     });
 
+    it('quotes config field names that are not identifiers', () => {
+      const [error] = validateFlow(scoredFlow({ threshold: 0.5, 'max-score': 2 }), catalog);
+      expect(error).to.deep.equal({
+        code: 'invalid_config',
+        message: 'nodes[2].data.config["max-score"] is not allowed',
+        nodeId: 'score',
+        path: 'nodes[2].data.config["max-score"]',
+      });
+    });
+
     it('reports a node whose config schema cannot be compiled', () => {
       const broken: PluginManifest = {
         ...testPlugin,
