@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { describe, it } from 'mocha';
 import type { Json } from '../contract.js';
-import { get, getIn, type NotationContext, NotationError, setIn } from './index.js';
+import { get, getIn, type NotationContext, NotationError, type Reference, setIn } from './index.js';
 
 const context: NotationContext = {
   profile: {
@@ -65,6 +65,13 @@ describe('reading values', () => {
       .to.throw(NotationError)
       .with.property('code', 'malformed-reference');
     expect(() => get(context, 'nobody@x'))
+      .to.throw(NotationError)
+      .with.property('code', 'unknown-source');
+  });
+
+  it('rejects a parsed reference with an unknown source instead of reading context internals', () => {
+    const reference = { source: '__proto__', path: ['toString'] } as unknown as Reference;
+    expect(() => get(context, reference))
       .to.throw(NotationError)
       .with.property('code', 'unknown-source');
   });

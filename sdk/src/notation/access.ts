@@ -6,10 +6,12 @@ import type { Json, JsonObject } from '../contract.js';
 import { NotationError } from './errors.js';
 import {
   formatPath,
+  isSource,
   type PathSegment,
   parsePath,
   parseReference,
   type Reference,
+  SOURCES,
   type Source,
 } from './reference.js';
 
@@ -23,11 +25,17 @@ export type NotationContext = { readonly [S in Source]?: Json };
  * The value a reference points at, or `undefined` when any step of the path is missing.
  *
  * @example get(ctx, 'profile@traits.age') // → 42
- * @throws NotationError when `reference` is a string that is not a well-formed reference.
+ * @throws NotationError when `reference` is malformed or names an unknown source.
  */
 export function get(context: NotationContext, reference: string | Reference): Json | undefined {
   const { source, path } = typeof reference === 'string' ? parseReference(reference) : reference;
-  return getIn(context[source], path);
+  if (!isSource(source)) {
+    throw new NotationError(
+      'unknown-source',
+      `unknown source '${String(source)}': expected one of ${SOURCES.join(', ')}`,
+    );
+  }
+  return getIn(Object.hasOwn(context, source) ? context[source] : undefined, path);
 }
 
 /**
