@@ -299,7 +299,12 @@ describe('condition evaluation', () => {
     });
 
     it('rejects an invalid now option', () => {
-      expect(() => evaluate(parseCondition('true'), context, { now: 'yesterday' })).to.throw(NotationError);
+      expect(() => evaluate(parseCondition('true'), context, { now: 'yesterday' }))
+        .to.throw(NotationError, "'now' is not a valid time: yesterday")
+        .with.property('code', 'invalid-option');
+      expect(() => evaluate(parseCondition('true'), context, { now: new Date('nonsense') })).to.throw(
+        NotationError,
+      );
     });
 
     it('date reads ISO 8601 dates and date-times, taking times without an offset as UTC', () => {
@@ -422,6 +427,18 @@ describe('condition evaluation', () => {
         { type: 'xor', operands: [] },
         { type: 'call', name: 'eval', args: [] },
         { type: 'reference', source: '__proto__', path: ['toString'] },
+        { type: 'reference', source: 'profile', path: 'traits' },
+        { type: 'reference', source: 'profile', path: [-1] },
+        { type: 'literal', value: { a: 1 } },
+        { type: 'and', operands: 'x' },
+        {
+          type: 'compare',
+          operator: '=',
+          left: { type: 'literal', value: 1 },
+          right: { type: 'literal', value: 1 },
+        },
+        { type: 'call', name: 'lower', args: [] },
+        { type: 'not', operand: { type: 'literal' } },
         null,
       ];
       for (const tree of cases) {

@@ -41,7 +41,7 @@ function resolveNow(now: EvaluateOptions['now']): number {
   if (now === undefined) return Date.now();
   const ms = now instanceof Date ? now.getTime() : toInstant(now)?.ms;
   if (ms === undefined || Number.isNaN(ms)) {
-    throw new NotationError('invalid-condition-ast', `'now' is not a valid time: ${String(now)}`);
+    throw new NotationError('invalid-option', `'now' is not a valid time: ${String(now)}`);
   }
   return ms;
 }
@@ -53,17 +53,21 @@ function valueOfNode(
 ): ConditionValue {
   switch (node?.type) {
     case 'literal':
+      if (!isLiteralValue(node.value)) throw invalid(node);
       return node.value;
     case 'reference':
-      if (!isSource(node.source)) throw invalid(`unknown source '${String(node.source)}'`);
+      if (!isSource(node.source) || !isPath(node.path)) throw invalid(node);
       return getIn(Object.hasOwn(context, node.source) ? context[node.source] : undefined, node.path);
     case 'and':
+      if (!Array.isArray(node.operands)) throw invalid(node);
       return node.operands.every((operand) => valueOfNode(operand, context, environment) === true);
     case 'or':
+      if (!Array.isArray(node.operands)) throw invalid(node);
       return node.operands.some((operand) => valueOfNode(operand, context, environment) === true);
     case 'not':
       return valueOfNode(node.operand, context, environment) !== true;
     case 'compare':
+      if (!OPERATORS.has(node.operator)) throw invalid(node);
       return compare(
         node.operator,
         valueOfNode(node.left, context, environment),
@@ -71,17 +75,40 @@ function valueOfNode(
       );
     case 'call': {
       const definition = CONDITION_FUNCTIONS.get(node.name);
-      if (!definition) throw invalid(`unknown function '${node.name}'`);
+      const [min, max] = definition?.arity ?? [0, -1];
+      if (!definition || !Array.isArray(node.args) || node.args.length < min || node.args.length > max) {
+        throw invalid(node);
+      }
       const args = node.args.map((arg) => valueOfNode(arg, context, environment));
       return definition.apply(args, environment);
     }
     default:
-      throw invalid(`unknown node ${JSON.stringify(node)}`);
+      throw invalid(node);
   }
 }
 
-function invalid(reason: string): NotationError {
-  return new NotationError('invalid-condition-ast', `not a condition tree from parseCondition: ${reason}`);
+const OPERATORS: ReadonlySet<string> = new Set(['==', '!=', '<', '<=', '>', '>=', 'before', 'after']);
+
+function isLiteralValue(value: unknown): boolean {
+  return (
+    value === null ||
+    typeof value === 'string' ||
+    typeof value === 'boolean' ||
+    (typeof value === 'number' && Number.isFinite(value))
+  );
+}
+
+function isPath(path: unknown): boolean {
+  return (
+    Array.isArray(path) &&
+    path.every((segment) => typeof segment === 'string' || (Number.isSafeInteger(segment) && segment >= 0))
+  );
+}
+
+function invalid(node: unknown): NotationError {
+  const text = JSON.stringify(node) ?? String(node);
+  const shown = text.length > 80 ? `${text.slice(0, 80)}…` : text;
+  return new NotationError('invalid-condition-ast', `not a node parseCondition can produce: ${shown}`);
 }
 
 /**

@@ -277,6 +277,18 @@ describe('condition syntax', () => {
       expect(error.message).to.equal("expected ')' but found the end of the condition at line 2, column 22");
     });
 
+    it('reports nesting too deep for the parser as a syntax error', () => {
+      const deep = `${'('.repeat(5000)}true${')'.repeat(5000)}`;
+      expect(syntaxError(deep).reason).to.equal('the condition is nested too deeply');
+      expect(parseCondition(`${'('.repeat(50)}true${')'.repeat(50)}`)).to.deep.equal(lit(true));
+    });
+
+    it('parses normally after a failed parse', () => {
+      syntaxError('lower(lowr(profile@a))');
+      syntaxError(`${'('.repeat(5000)}`);
+      expect(parseCondition('profile@a == 1')).to.deep.equal(a);
+    });
+
     it('is a NotationError with code condition-syntax', () => {
       const error = syntaxError('(');
       expect(error).to.be.instanceOf(NotationError);

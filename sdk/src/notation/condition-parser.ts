@@ -68,7 +68,15 @@ export function parseCondition(text: string): ConditionNode {
   const parser = conditionParser();
   parser.input = lexed.tokens;
   parser.conditionText = text;
-  const tree = parser.condition();
+  let tree: ConditionNode;
+  try {
+    tree = parser.condition();
+  } catch (error) {
+    // Recursion runs out long before any real condition would; report it like any other mistake.
+    if (error instanceof RangeError)
+      throw new ConditionSyntaxError('the condition is nested too deeply', text, 0);
+    throw error;
+  }
   const parseError = parser.errors[0];
   if (parseError) {
     const offset = tokenMatcher(parseError.token, EOF) ? text.length : parseError.token.startOffset;

@@ -15,7 +15,9 @@ export type NotationErrorCode =
   /** A condition could not be parsed; see {@link ConditionSyntaxError}. */
   | 'condition-syntax'
   /** `evaluate` was given a value that is not a condition AST produced by `parseCondition`. */
-  | 'invalid-condition-ast';
+  | 'invalid-condition-ast'
+  /** An option passed to a function is not valid, e.g. a `now` that is not a time. */
+  | 'invalid-option';
 
 export class NotationError extends Error {
   override name = 'NotationError';
