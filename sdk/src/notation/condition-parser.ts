@@ -123,7 +123,7 @@ const errorMessages = {
     if (OPERAND_RULES.has(ruleName)) {
       return `expected a value (a reference, a string, a number, true, false, null, a function call or '(')${after} but found ${found}`;
     }
-    return `expected a comparison operator${after} but found ${found}`;
+    return `unexpected ${found}${after}`;
   },
   buildEarlyExitMessage: ({ actual }: { actual: IToken[] }) => `unexpected ${describeToken(actual[0]!)}`,
 };
@@ -217,9 +217,9 @@ class ConditionParser extends EmbeddedActionsParser {
         },
       },
       { ALT: () => literal(Number(this.CONSUME(NumberLiteral).image)) },
-      { ALT: () => literal(!!this.CONSUME(True)) },
-      { ALT: () => literal(!this.CONSUME(False)) },
-      { ALT: () => literal(this.CONSUME(Null) && null) },
+      { ALT: () => this.keywordLiteral(True, true) },
+      { ALT: () => this.keywordLiteral(False, false) },
+      { ALT: () => this.keywordLiteral(Null, null) },
       { ALT: () => this.SUBRULE(this.functionCall) },
       {
         ALT: () => {
@@ -257,6 +257,11 @@ class ConditionParser extends EmbeddedActionsParser {
     const close = this.CONSUME(RParen);
     return this.ACTION(() => this.checkedCall(name, args, offsets, close.startOffset));
   });
+
+  private keywordLiteral(keyword: TokenType, value: boolean | null): ConditionNode {
+    this.CONSUME(keyword);
+    return literal(value);
+  }
 
   private reference(token: IToken): ConditionNode {
     return this.ACTION(() => {

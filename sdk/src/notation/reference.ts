@@ -19,10 +19,9 @@ export interface Reference {
 /**
  * Characters allowed in a bare key after `.`; anything else is written as a quoted key, `["a b"]`.
  * Letters outside ASCII are allowed so keys in any language need no quoting; the ranges leave out
- * the Unicode space and punctuation blocks. Shared with the condition lexer, which must stop a
- * reference where this class stops.
+ * the Unicode space and punctuation blocks.
  */
-export const KEY_CHAR_CLASS = 'A-Za-z0-9_$\\-\\u00C0-\\u1FFF\\u2C00-\\u2FFF\\u3001-\\uFFEF';
+const KEY_CHAR_CLASS = 'A-Za-z0-9_$\\-\\u00C0-\\u1FFF\\u2C00-\\u2FFF\\u3001-\\uFFEF';
 
 const KEY = new RegExp(`[${KEY_CHAR_CLASS}]+`, 'y');
 const SOURCE_PREFIX = /^([A-Za-z_][A-Za-z0-9_]*)@/;
