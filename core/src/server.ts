@@ -4,7 +4,10 @@ import { type Logger, pino } from 'pino';
 import type { CairnConfig } from './config/config.js';
 import { resolveAdminToken } from './http/admin-auth.js';
 import { createApp } from './http/app.js';
+import { InFlightRequests } from './http/in-flight.js';
 import { type Database, openDatabase } from './storage/orm.js';
+
+const SHUTDOWN_GRACE_MS = 15_000;
 
 export interface RunningServer {
   url: string;
@@ -32,7 +35,8 @@ export async function startServer(
       // Printed once, on the start that created it; afterwards it is read from the data folder.
       process.stdout.write(`\nCairn admin token (kept in ${config.dataDir}/admin-token): ${admin.token}\n\n`);
     }
-    const app = createApp({ config, db, logger, adminToken: admin.token });
+    const inFlight = new InFlightRequests();
+    const app = createApp({ config, db, logger, adminToken: admin.token, inFlight });
     server = app.listen(config.port, config.host);
     await new Promise<void>((resolve, reject) => {
       server!.once('listening', resolve).once('error', reject);
@@ -47,10 +51,12 @@ export async function startServer(
       db,
       adminToken: admin.token,
       close: async () => {
-        await new Promise<void>((resolve) => {
-          listening.close(() => resolve());
-          listening.closeIdleConnections();
-        });
+        const closed = new Promise<void>((resolve) => listening.close(() => resolve()));
+        listening.closeIdleConnections();
+        // Requests already accepted finish their writes before the database goes away.
+        await inFlight.idle(SHUTDOWN_GRACE_MS);
+        listening.closeAllConnections();
+        await closed;
         await db.close();
       },
     };

@@ -12,12 +12,14 @@ import { originAllowed, SourceRegistry } from '../sources/sources.js';
 import type { Database } from '../storage/orm.js';
 import { requireAdminToken } from './admin-auth.js';
 import { errorHandler } from './errors.js';
+import type { InFlightRequests } from './in-flight.js';
 
 export interface AppDeps {
   config: CairnConfig;
   db: Database;
   logger: Logger;
   adminToken: string;
+  inFlight: InFlightRequests;
 }
 
 const COLLECTOR_PATH = /^\/(track|collect\/[^/]+\/([^/]+))\/?$/;
@@ -45,11 +47,12 @@ function collectorCors(sources: SourceRegistry) {
   });
 }
 
-export function createApp({ config, db, logger, adminToken }: AppDeps): Koa {
+export function createApp({ config, db, logger, adminToken, inFlight }: AppDeps): Koa {
   const app = new Koa({ proxy: config.trustProxy });
   const sources = new SourceRegistry(db);
   const collector = new Collector(db, { writeLanes: config.writeLanes, maxGroup: config.maxWriteGroup });
 
+  app.use(inFlight.middleware());
   app.use(errorHandler(logger, config.maxBodyBytes));
   app.use(collectorCors(sources));
   const guard = requireAdminToken(adminToken);

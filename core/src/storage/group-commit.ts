@@ -46,7 +46,7 @@ class Lane<I, O> {
     if (group.length > 1) {
       try {
         const results = await this.writeGroup(group.map((p) => p.item));
-        group.forEach((p, i) => p.resolve(results[i] as O));
+        for (const [i, pending] of group.entries()) pending.resolve(results[i] as O);
         return;
       } catch {
         // One item may have made the whole group fail: write each alone, so only that item fails.

@@ -9,6 +9,9 @@ import type { TestDialect } from './databases.js';
 export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789';
 
 export interface TestServer extends RunningServer {
+  databaseUrl: string;
+  /** Drops the test database (for tests that closed the server themselves). */
+  dropDatabase(): Promise<void>;
   /** fetch against the server with JSON in and out. */
   request(path: string, init?: RequestInit & { json?: unknown; admin?: boolean }): Promise<Response>;
   stop(): Promise<void>;
@@ -32,6 +35,11 @@ export async function startTestServer(
   const server = await startServer(config, pino({ level: 'silent' }));
   return {
     ...server,
+    databaseUrl: database.url,
+    async dropDatabase() {
+      await database.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
     request(path, init = {}) {
       const { json, admin, headers, ...rest } = init;
       const allHeaders = new Headers(headers);
