@@ -4,6 +4,10 @@
  * (CAIRN_TEST_MYSQL_URL, default mysql://root@127.0.0.1:3306).
  *
  *   npm run build && node core/dist/storage/create-migration.js [name]
+ *
+ * Review the generated files before committing them. Against MariaDB, which stores JSON as LONGTEXT
+ * with a `json_valid` check, the MySQL comparator also proposes dropping and re-adding those checks
+ * on every JSON column: delete those statements.
  */
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

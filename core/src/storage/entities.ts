@@ -117,4 +117,10 @@ export const EventSourceSchema = defineEntity({
 });
 export type EventSource = InferEntity<typeof EventSourceSchema>;
 
-export const entities = [ProfileSchema, ProfileIdentitySchema, SessionSchema, EventSchema, EventSourceSchema];
+export const collectorEntities = [
+  ProfileSchema,
+  ProfileIdentitySchema,
+  SessionSchema,
+  EventSchema,
+  EventSourceSchema,
+];

@@ -2,7 +2,16 @@ import { expect } from 'chai';
 import { testDialects } from '../test-support/databases.js';
 import { openDatabase } from './orm.js';
 
-const TABLES = ['event', 'event_source', 'profile', 'profile_identity', 'session'];
+const TABLES = [
+  'event',
+  'event_source',
+  'profile',
+  'profile_identity',
+  'session',
+  'flow',
+  'flow_version',
+  'routing_rule',
+];
 
 for (const dialect of testDialects()) {
   describe(`migrations on ${dialect.name}`, () => {

@@ -4,7 +4,8 @@ import { type EntityManager, MikroORM, type Options } from '@mikro-orm/core';
 import { Migrator } from '@mikro-orm/migrations';
 import { MySqlDriver } from '@mikro-orm/mysql';
 import { SqliteDriver } from '@mikro-orm/sqlite';
-import { entities } from './entities.js';
+import { collectorEntities } from './entities.js';
+import { flowEntities } from './flow-entities.js';
 import { mysqlMigrations } from './migrations/mysql/index.js';
 import { sqliteMigrations } from './migrations/sqlite/index.js';
 
@@ -18,7 +19,7 @@ export function dialectOf(databaseUrl: string): Dialect {
 export function ormOptions(databaseUrl: string, extra: Partial<Options> = {}): Options {
   const dialect = dialectOf(databaseUrl);
   const common: Partial<Options> = {
-    entities,
+    entities: [...collectorEntities, ...flowEntities],
     extensions: [Migrator],
     debug: false,
     allowGlobalContext: false,

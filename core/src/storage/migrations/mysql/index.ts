@@ -1,3 +1,5 @@
 import { Migration20261129050521_initial } from './Migration20261129050521_initial.js';
+import { Migration20261129051632_flows } from './Migration20261129051632_flows.js';
 
-export const mysqlMigrations = [Migration20261129050521_initial];
+/** Applied in this order; append new migrations at the end. */
+export const mysqlMigrations = [Migration20261129050521_initial, Migration20261129051632_flows];
