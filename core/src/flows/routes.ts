@@ -1,0 +1,64 @@
+import Router from '@koa/router';
+import { Type } from '@sinclair/typebox';
+import { validator } from '../http/validation.js';
+import { FlowInputSchema, type FlowService } from './flows.js';
+import { RuleInputSchema, type RuleService, ruleView } from './rules.js';
+
+const validateFlowInput = validator(FlowInputSchema);
+const validateRuleInput = validator(RuleInputSchema);
+const validateRollback = validator(Type.Object({ version: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }));
+
+/** `/api/flows` (drafts, deploy, versions, rollback) and `/api/rules`. */
+export function flowRoutes(flows: FlowService, rules: RuleService): Router {
+  const router = new Router({ prefix: '/api' });
+
+  router.get('/flows', async (ctx) => {
+    ctx.body = { items: (await flows.list()).map((f) => flows.view(f)) };
+  });
+  router.post('/flows', async (ctx) => {
+    const flow = await flows.create(validateFlowInput(ctx.request.body));
+    ctx.status = 201;
+    ctx.body = flows.view(flow);
+  });
+  router.get('/flows/:id', async (ctx) => {
+    ctx.body = flows.view(await flows.get(ctx.params.id!));
+  });
+  router.put('/flows/:id', async (ctx) => {
+    ctx.body = flows.view(await flows.replace(ctx.params.id!, validateFlowInput(ctx.request.body)));
+  });
+  router.delete('/flows/:id', async (ctx) => {
+    await flows.remove(ctx.params.id!);
+    ctx.status = 204;
+  });
+  router.post('/flows/:id/deploy', async (ctx) => {
+    ctx.status = 201;
+    ctx.body = await flows.deploy(ctx.params.id!);
+  });
+  router.get('/flows/:id/versions', async (ctx) => {
+    ctx.body = { items: await flows.versions(ctx.params.id!) };
+  });
+  router.post('/flows/:id/rollback', async (ctx) => {
+    ctx.body = await flows.rollback(ctx.params.id!, validateRollback(ctx.request.body).version);
+  });
+
+  router.get('/rules', async (ctx) => {
+    ctx.body = { items: (await rules.list()).map(ruleView) };
+  });
+  router.post('/rules', async (ctx) => {
+    const rule = await rules.create(validateRuleInput(ctx.request.body));
+    ctx.status = 201;
+    ctx.body = ruleView(rule);
+  });
+  router.get('/rules/:id', async (ctx) => {
+    ctx.body = ruleView(await rules.get(ctx.params.id!));
+  });
+  router.put('/rules/:id', async (ctx) => {
+    ctx.body = ruleView(await rules.replace(ctx.params.id!, validateRuleInput(ctx.request.body)));
+  });
+  router.delete('/rules/:id', async (ctx) => {
+    await rules.remove(ctx.params.id!);
+    ctx.status = 204;
+  });
+
+  return router;
+}
