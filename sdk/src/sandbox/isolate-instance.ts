@@ -23,6 +23,8 @@ function bootstrap(
   fetchRef: { applySyncPromise(receiver: undefined, args: [string]): string },
   outputLimit: number,
 ) {
+  // WebAssembly memory is allocated outside the V8 heap and escapes the isolate's memory limit.
+  delete (globalThis as { WebAssembly?: unknown }).WebAssembly;
   const host = {
     log,
     fetch: (requestJson: string) => fetchRef.applySyncPromise(undefined, [requestJson]),
