@@ -38,11 +38,14 @@ export function createPluginRuntime(plugin: Loose, host: RuntimeHost, outputLimi
   const freeze = Object.freeze;
   const isArray = Array.isArray;
   const defineProperty = Object.defineProperty;
+  // Every definition is described (so the build sees duplicates); calls go to the first with an id.
+  const definitions: Loose[] =
+    plugin !== null && typeof plugin === 'object' && isArray(plugin.nodes)
+      ? plugin.nodes.filter((node: Loose) => node !== null && typeof node === 'object')
+      : [];
   const nodes = new Map<string, Loose>();
-  if (plugin !== null && typeof plugin === 'object' && isArray(plugin.nodes)) {
-    for (const node of plugin.nodes) {
-      if (node !== null && typeof node === 'object' && typeof node.id === 'string') nodes.set(node.id, node);
-    }
+  for (const node of definitions) {
+    if (typeof node.id === 'string' && !nodes.has(node.id)) nodes.set(node.id, node);
   }
   let settled: string | undefined;
 
@@ -273,7 +276,7 @@ export function createPluginRuntime(plugin: Loose, host: RuntimeHost, outputLimi
   }
 
   const describe = (): string => {
-    if (nodes.size === 0) {
+    if (definitions.length === 0) {
       return stringify({
         ok: false,
         message: 'the entry must `export default definePlugin({ ... })` with at least one node',
@@ -285,7 +288,7 @@ export function createPluginRuntime(plugin: Loose, host: RuntimeHost, outputLimi
       title: plugin.title,
       description: plugin.description,
       cairn: plugin.cairn,
-      nodes: [...nodes.values()].map((node) => ({
+      nodes: definitions.map((node) => ({
         id: node.id,
         title: node.title,
         description: node.description,
