@@ -152,18 +152,32 @@ export function createPluginRuntime(plugin: Loose, host: RuntimeHost, outputLimi
     readonly #sections: string[];
     readonly #parsed: Loose[] = [undefined, undefined, undefined, undefined, undefined, undefined];
     #profile: ProfileView | undefined;
-    readonly segments;
-    readonly consents;
-    readonly ux;
-    readonly response;
-    readonly log;
-    readonly http;
+    #segments: Loose;
+    #consents: Loose;
+    #ux: Loose;
+    #response: Loose;
+    #log: Loose;
+    #http: Loose;
     readonly emit;
 
     constructor(call: CallState, sections: string[]) {
       this.#call = call;
       this.#sections = sections;
-      this.segments = {
+      this.emit = (port: string, payload: unknown = null) => {
+        if (!call.outputs.includes(port)) {
+          throw new Error(
+            `emit: '${port}' is not an output of node '${call.nodeId}' (outputs: ${call.outputs.join(', ')})`,
+          );
+        }
+        return { port, payload: jsonValue(`emit '${port}'`, payload) };
+      };
+      freeze(this);
+    }
+
+    // Facets are built on first use: a trivial node pays for none of them.
+    get segments() {
+      const call = this.#call;
+      this.#segments ??= {
         add: (segment: string) =>
           call.record('segments.add', {
             op: 'segment.add',
@@ -175,7 +189,11 @@ export function createPluginRuntime(plugin: Loose, host: RuntimeHost, outputLimi
             segment: requireText('segments.remove segment', segment),
           }),
       };
-      this.consents = {
+      return this.#segments;
+    }
+    get consents() {
+      const call = this.#call;
+      this.#consents ??= {
         grant: (consent: string, options?: { revokeAt?: string | Date }) => {
           const operation: Record<string, unknown> = {
             op: 'consent.grant',
@@ -192,24 +210,40 @@ export function createPluginRuntime(plugin: Loose, host: RuntimeHost, outputLimi
             consent: requireText('consents.revoke consent', consent),
           }),
       };
-      this.ux = {
+      return this.#consents;
+    }
+    get ux() {
+      const call = this.#call;
+      this.#ux ??= {
         show: (widget: unknown) => {
           call.record('ux.show');
           call.ux.push(jsonValue('ux.show', widget));
         },
       };
-      this.response = {
+      return this.#ux;
+    }
+    get response() {
+      const call = this.#call;
+      this.#response ??= {
         set: (key: string, value: unknown) => {
           call.record('response.set');
           call.response[requireText('response.set key', key)] = jsonValue('response.set', value);
         },
       };
-      const log = (level: string) => (message: string) => {
+      return this.#response;
+    }
+    get log() {
+      const call = this.#call;
+      const line = (level: string) => (message: string) => {
         call.record(`log.${level}`);
         host.log(level, String(message));
       };
-      this.log = { info: log('info'), warn: log('warn'), error: log('error') };
-      this.http = {
+      this.#log ??= { info: line('info'), warn: line('warn'), error: line('error') };
+      return this.#log;
+    }
+    get http() {
+      const call = this.#call;
+      this.#http ??= {
         fetch: async (
           url: string,
           init?: { method?: string; headers?: Record<string, string>; body?: string },
@@ -235,15 +269,7 @@ export function createPluginRuntime(plugin: Loose, host: RuntimeHost, outputLimi
           });
         },
       };
-      this.emit = (port: string, payload: unknown = null) => {
-        if (!call.outputs.includes(port)) {
-          throw new Error(
-            `emit: '${port}' is not an output of node '${call.nodeId}' (outputs: ${call.outputs.join(', ')})`,
-          );
-        }
-        return { port, payload: jsonValue(`emit '${port}'`, payload) };
-      };
-      freeze(this);
+      return this.#http;
     }
 
     #section(index: number): Loose {
