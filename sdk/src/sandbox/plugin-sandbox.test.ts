@@ -196,6 +196,15 @@ describe('plugin sandbox', () => {
     });
   });
 
+  it('refuses an invalid manifest before building anything', () => {
+    const plugin = rawPlugin({ a: '() => undefined' });
+    const manifest = { ...plugin.manifest, nodes: [{ ...rawNode('a'), outputs: ['out', 'out'] }] };
+    expect(() => new PluginSandbox({ ...plugin, manifest })).to.throw(
+      ManifestError,
+      "nodes[0].outputs[1]: port 'out' is declared twice",
+    );
+  });
+
   it('refuses limits that are not positive numbers', () => {
     expect(() => resolveLimits({ cpuMs: 0 })).to.throw(
       'sandbox limit cpuMs must be a positive number, got 0',

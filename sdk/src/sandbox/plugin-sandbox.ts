@@ -1,4 +1,5 @@
 import type { LogEntry, LogLevel, NodeManifest, NodeRunInput, PluginManifest } from '../contract.js';
+import { parsePluginManifest } from '../manifest/validate.js';
 import type { NodeCallOutcome, SandboxFailure } from './errors.js';
 import { HttpCapability } from './http-capability.js';
 import { type IsolateCapabilities, IsolateInstance, type ScriptCache } from './isolate-instance.js';
@@ -61,8 +62,9 @@ export class PluginSandbox {
   #isolatesCreated = 0;
   #disposed = false;
 
+  /** Throws `ManifestError` if the manifest is invalid; the isolate is built on the first call. */
   constructor(plugin: LoadedPlugin, options: PluginSandboxOptions = {}) {
-    this.manifest = plugin.manifest;
+    this.manifest = parsePluginManifest(plugin.manifest);
     this.limits = resolveLimits(options.limits);
     this.#script = plugin.script;
     this.#http = options.http ?? new HttpCapability();
