@@ -48,6 +48,8 @@ export function createPluginRuntime(plugin: Loose, host: RuntimeHost, outputLimi
     if (typeof node.id === 'string' && !nodes.has(node.id)) nodes.set(node.id, node);
   }
   let settled: string | undefined;
+  // A promise from an earlier call may settle during a later one; only the latest call answers.
+  let invocation = 0;
 
   const deepFreeze = (value: Loose): Loose => {
     if (value !== null && typeof value === 'object') {
@@ -332,6 +334,8 @@ export function createPluginRuntime(plugin: Loose, host: RuntimeHost, outputLimi
 
   const invoke = (nodeId: string, input: string, allowFetch: boolean): string | undefined => {
     settled = undefined;
+    invocation += 1;
+    const current = invocation;
     const node = nodes.get(nodeId);
     if (node === undefined || typeof node.run !== 'function') {
       return stringify({ ok: false, stage: 'run', message: `the plugin bundle has no node '${nodeId}'` });
@@ -360,10 +364,10 @@ export function createPluginRuntime(plugin: Loose, host: RuntimeHost, outputLimi
       ) {
         Promise.resolve(returned).then(
           (value) => {
-            settled = complete(value);
+            if (current === invocation) settled = complete(value);
           },
           (error) => {
-            settled = fail(error);
+            if (current === invocation) settled = fail(error);
           },
         );
         return undefined;

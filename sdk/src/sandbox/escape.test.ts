@@ -163,6 +163,12 @@ describe('sandbox escape suite', () => {
     });
   });
 
+  it('never answers a call with the result of an earlier call that settles late', async () => {
+    expect(failed(await sandbox.call('wait-for-next-call', input())).code).to.equal('plugin-error');
+    const outcome = await sandbox.call('release-waiting', input());
+    expect(outcome.ok && outcome.result.emissions).to.deep.equal([{ port: 'out', payload: 'fresh' }]);
+  });
+
   it('refuses ctx.http.fetch from a node without http permission', async () => {
     expect(failed(await sandbox.call('fetch-without-permission', input())).message).to.equal(
       "Error: http.fetch: node 'fetch-without-permission' declares no permissions.http.hosts",
