@@ -25,3 +25,5 @@ export type {
   PortEmission,
   ProfileOperation,
 } from './contract.js';
+export type { NodeCallOutcome, SandboxErrorCode, SandboxFailure } from './sandbox/errors.js';
+export type { SandboxLimits } from './sandbox/limits.js';

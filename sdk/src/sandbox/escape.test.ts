@@ -137,6 +137,13 @@ describe('sandbox escape suite', () => {
     expect(failed(await sandbox.call('spin-async', input())).code).to.equal('timeout');
   });
 
+  it('stops an infinite loop in a node that runs on the thread pool', async () => {
+    expect(failed(await sandbox.call('spin-with-http', input()))).to.deep.equal({
+      code: 'timeout',
+      message: "node 'spin-with-http' exceeded the CPU limit of 250 ms",
+    });
+  });
+
   it('kills a memory bomb at the memory limit', async () => {
     expect(failed(await sandbox.call('memory-bomb', input()))).to.deep.equal({
       code: 'memory',

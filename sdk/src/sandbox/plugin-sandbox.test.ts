@@ -87,6 +87,27 @@ describe('plugin sandbox', () => {
     }
   });
 
+  it('rejects input that is not JSON and keeps serving, queued or not', async () => {
+    const sandbox = new PluginSandbox(scoring);
+    const cyclic: { [key: string]: unknown } = {};
+    cyclic.self = cyclic;
+    const error = await sandbox
+      .call('counter', { ...input(), event: cyclic as never })
+      .catch((e: unknown) => e);
+    expect(error).to.be.instanceOf(TypeError);
+    expect((error as Error).message).to.match(/^node input is not JSON: Converting circular structure/);
+    expect((await sandbox.call('counter', input())).ok).to.equal(true);
+    const queued = [
+      sandbox.call('lookup', input(null, { url: 'http://127.0.0.1:1/' })),
+      sandbox.call('counter', { ...input(), event: cyclic as never }).catch((e: unknown) => e),
+      sandbox.call('counter', input()),
+    ];
+    const [lookup, rejected, counter] = await Promise.all(queued);
+    expect(rejected).to.be.instanceOf(TypeError);
+    expect([lookup, counter].map((outcome) => (outcome as { ok: boolean }).ok)).to.deep.equal([true, true]);
+    sandbox.dispose();
+  });
+
   it('fails a call to a node the manifest does not declare', async () => {
     const sandbox = new PluginSandbox(scoring);
     expect(await sandbox.call('missing', input())).to.deep.equal({

@@ -32,7 +32,13 @@ const MAX_LOG_MESSAGE = 8 * 1024;
 
 /** The input sections as the isolate runtime expects them: JSON texts joined by NUL. */
 function encodeInput(input: NodeRunInput): string {
-  const json = (value: unknown) => JSON.stringify(value ?? null);
+  const json = (value: unknown) => {
+    try {
+      return JSON.stringify(value ?? null);
+    } catch (error) {
+      throw new TypeError(`node input is not JSON: ${(error as Error).message}`);
+    }
+  };
   return `${json(input.event)}\u0000${json(input.profile)}\u0000${json(input.session)}\u0000${json(input.payload)}\u0000${json(input.config)}\u0000${json(input.flow)}`;
 }
 
@@ -76,10 +82,18 @@ export class PluginSandbox {
     return this.#isolatesCreated;
   }
 
-  /** Run one node with copies of `input`; never rejects, failures come back as values. */
+  /**
+   * Run one node with copies of `input`. Node failures come back as values; the promise rejects
+   * only with a `TypeError` when `input` itself cannot be serialised as JSON (a host bug).
+   */
   call(nodeId: string, input: NodeRunInput): Promise<NodeCallOutcome> {
     if (this.#queue === null) {
-      const outcome = this.#start(nodeId, input);
+      let outcome: NodeCallOutcome | Promise<NodeCallOutcome>;
+      try {
+        outcome = this.#start(nodeId, input);
+      } catch (error) {
+        return Promise.reject(error);
+      }
       if (!(outcome instanceof Promise)) return Promise.resolve(outcome);
       return this.#track(outcome);
     }
@@ -94,11 +108,16 @@ export class PluginSandbox {
   }
 
   #track(pending: Promise<NodeCallOutcome>): Promise<NodeCallOutcome> {
-    const settled = pending.finally(() => {
-      if (this.#queue === settled) this.#queue = null;
+    // The queue waits for each call to end, whether it resolved or rejected.
+    const ended: Promise<unknown> = pending.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.#queue = ended;
+    void ended.then(() => {
+      if (this.#queue === ended) this.#queue = null;
     });
-    this.#queue = settled;
-    return settled;
+    return pending;
   }
 
   #start(nodeId: string, input: NodeRunInput): NodeCallOutcome | Promise<NodeCallOutcome> {
@@ -127,9 +146,9 @@ export class PluginSandbox {
         logs: [],
       };
     }
+    const inputJson = encodeInput(input);
     const call: ActiveCall = { node, logs: [], logBytes: 0, overflow: false, abort: new AbortController() };
     this.#active = call;
-    const inputJson = encodeInput(input);
     if (node.permissions.http === undefined) {
       try {
         return this.#finish(call, instance, instance.invokeSync(nodeId, inputJson, this.limits.cpuMs));
