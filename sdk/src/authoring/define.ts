@@ -1,5 +1,6 @@
 import type { Static } from '@sinclair/typebox';
-import { type TObject, type TSchema, Type } from '@sinclair/typebox';
+// The standalone builder keeps bundles small: `Type` would pull all of TypeBox into every plugin.
+import { type TObject, type TSchema, Object as TypeObject } from '@sinclair/typebox';
 import type { NodeManifest } from '../contract.js';
 import type { NodeContext, NodeDefinition, NodeRunReturn, PluginDefinition } from './types.js';
 
@@ -64,7 +65,7 @@ export function defineNode<
     ...(options.icon === undefined ? {} : { icon: options.icon }),
     inputs: options.inputs,
     outputs: options.outputs,
-    config: options.config ?? (Type.Object({}) as TObject as ConfigSchema),
+    config: options.config ?? (TypeObject({}) as TObject as ConfigSchema),
     permissions: options.permissions ?? {},
     resources: options.resources ?? [],
     run: options.run,

@@ -41,6 +41,11 @@ function bootstrap(
   return [attach, invoke, take];
 }
 
+/** CPU budget for a bundle's top-level code and self-description; paid once per isolate. */
+const LOAD_TIMEOUT_MS = 5000;
+/** `take` only hands over a string the isolate already holds. */
+const TAKE_TIMEOUT_MS = 100;
+
 const BOOTSTRAP_SOURCE = `return (${bootstrap.toString()})((${createPluginRuntime.toString()}), $0, $1, $2);`;
 
 /**
@@ -77,12 +82,12 @@ export class IsolateInstance {
         ...(cache.data === undefined ? { produceCachedData: true } : { cachedData: cache.data }),
       });
       if (compiled.cachedData !== undefined) cache.data = compiled.cachedData;
-      compiled.runSync(context, { timeout: 5000 });
+      compiled.runSync(context, { timeout: LOAD_TIMEOUT_MS });
       compiled.release();
       const attach = entries.getSync(0, { reference: true });
       this.#invoke = entries.getSync(1, { reference: true });
       this.#take = entries.getSync(2, { reference: true });
-      this.description = String(attach.applySync(undefined, [], { timeout: 5000 }));
+      this.description = String(attach.applySync(undefined, [], { timeout: LOAD_TIMEOUT_MS }));
     } catch (error) {
       this.dispose();
       throw error;
@@ -104,7 +109,7 @@ export class IsolateInstance {
 
   /** The reply of a node whose `run` promise settled in the microtasks after the call returned. */
   takeSync(): string | undefined {
-    return this.#take.applySync(undefined, [], { timeout: 1000 });
+    return this.#take.applySync(undefined, [], { timeout: TAKE_TIMEOUT_MS });
   }
 
   dispose(): void {
