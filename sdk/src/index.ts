@@ -1,3 +1,17 @@
+export type { NodeOptions } from './authoring/define.js';
+export { defineNode, definePlugin } from './authoring/define.js';
+export type {
+  DeepReadonly,
+  Emission,
+  HttpRequestInit,
+  HttpResponse,
+  NodeContext,
+  NodeDefinition,
+  NodeRunReturn,
+  PluginDefinition,
+  ProfileOperations,
+  ProfileView,
+} from './authoring/types.js';
 export type {
   Json,
   JsonObject,
@@ -11,3 +25,5 @@ export type {
   PortEmission,
   ProfileOperation,
 } from './contract.js';
+export type { NodeCallOutcome, SandboxErrorCode, SandboxFailure } from './sandbox/errors.js';
+export type { SandboxLimits } from './sandbox/limits.js';

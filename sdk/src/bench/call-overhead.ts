@@ -1,0 +1,67 @@
+// Per-call overhead of the sandbox: `npm run bench -w sdk`. Reports the mean time of a trivial
+// node call (and two less trivial ones) with about 1 KB of input, best and median of 10 rounds.
+import type { NodeRunInput } from '../contract.js';
+import { buildFixture } from '../fixtures/build-fixture.js';
+import { PluginSandbox } from '../sandbox/index.js';
+
+const ROUNDS = 10;
+const CALLS = 20_000;
+
+const input: NodeRunInput = {
+  event: {
+    id: 'ev-8c1f0a9e-4b7e-4a51-9a43-2f1d0c7b5e21',
+    type: 'product-view',
+    source: { id: 'web-shop' },
+    time: { insert: '2026-11-29T05:00:00.000Z' },
+    properties: {
+      url: 'https://shop.example/products/trail-runner-2',
+      title: 'Trail Runner 2',
+      price: 129.9,
+      currency: 'EUR',
+      tags: ['shoes', 'running', 'trail'],
+      referrer: 'https://search.example/?q=trail+shoes',
+    },
+    context: { page: { width: 1280, height: 720 }, browser: { name: 'Firefox', version: '140' } },
+  },
+  profile: {
+    id: 'pr-51b7c2d4-95e3-4f0a-8d8e-0b9f3a6c1e77',
+    traits: { name: 'Ann Example', plan: 'pro', country: 'DE' },
+    stats: { visits: 12, views: 48 },
+    segments: ['buyers', 'runners'],
+    consents: { marketing: { revokeAt: null } },
+    interests: { shoes: 4, trail: 2 },
+  },
+  session: { id: 'se-2f7d', started: '2026-11-29T04:55:00.000Z' },
+  payload: { sku: 'TR2-42', size: 42, color: 'blue' },
+  config: { counter: 'visits', limit: 10 },
+  flow: { id: 'flow-1', name: 'Product views', version: 3, node: { id: 'node-7' } },
+};
+
+async function measure(sandbox: PluginSandbox, node: string): Promise<number[]> {
+  for (let call = 0; call < CALLS; call += 1) await sandbox.call(node, input);
+  const rounds: number[] = [];
+  for (let round = 0; round < ROUNDS; round += 1) {
+    const started = process.hrtime.bigint();
+    for (let call = 0; call < CALLS; call += 1) {
+      const outcome = await sandbox.call(node, input);
+      if (!outcome.ok) throw new Error(outcome.error.message);
+    }
+    rounds.push(Number(process.hrtime.bigint() - started) / CALLS / 1000);
+  }
+  return rounds.sort((a, b) => a - b);
+}
+
+const sandbox = new PluginSandbox(await buildFixture('scoring-plugin'));
+console.log(`input: ${Buffer.byteLength(JSON.stringify(input))} bytes of JSON`);
+for (const [node, what] of [
+  ['counter', 'trivial: reads nothing, emits a number'],
+  ['threshold', 'reads profile and config, emits an object'],
+  ['inspect', 'async, reads and re-emits every input'],
+] as const) {
+  const rounds = await measure(sandbox, node);
+  console.log(
+    `${node.padEnd(10)} best ${rounds[0]?.toFixed(2)} µs, median ${rounds[ROUNDS / 2]?.toFixed(2)} µs per call (${what})`,
+  );
+}
+console.log(`isolates built: ${sandbox.isolatesCreated}`);
+sandbox.dispose();

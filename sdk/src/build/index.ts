@@ -1,0 +1,2 @@
+export type { BuildPluginOptions, BuiltPlugin } from './build-plugin.js';
+export { buildPlugin, PluginBuildError } from './build-plugin.js';

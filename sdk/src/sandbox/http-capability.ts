@@ -1,0 +1,187 @@
+import { lookup } from 'node:dns/promises';
+import http from 'node:http';
+import https from 'node:https';
+import type { LookupFunction } from 'node:net';
+import ipaddr from 'ipaddr.js';
+import { AddressPolicy } from './address-policy.js';
+
+/** Operator settings of the `http` capability. */
+export interface HttpCapabilityOptions {
+  /** IPs or CIDR ranges reachable although private or local (fed from `CAIRN_HTTP_ALLOW`). */
+  allow?: readonly string[];
+  /** Time one request may take, in ms. Default 5000. */
+  timeoutMs?: number;
+  /** Largest response body accepted, in bytes. Default 1 MB. */
+  maxResponseBytes?: number;
+  /** Largest request body accepted, in bytes. Default 256 KB. */
+  maxRequestBytes?: number;
+}
+
+export interface HttpReply {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
+
+class HttpRefusal extends Error {}
+
+function refuse(message: string): never {
+  throw new HttpRefusal(message);
+}
+
+/** `*.example.com` matches sub-domains of example.com; anything else must match exactly. */
+export function hostPermitted(hostname: string, declared: readonly string[]): boolean {
+  return declared.some((pattern) =>
+    pattern.startsWith('*.') ? hostname.endsWith(pattern.slice(1)) : hostname === pattern,
+  );
+}
+
+function parseRequest(json: string, maxRequestBytes: number) {
+  const value: unknown = JSON.parse(json);
+  if (value === null || typeof value !== 'object') refuse('request must be an object');
+  const { url, method, headers, body } = value as { [key: string]: unknown };
+  if (typeof url !== 'string') refuse('url must be a string');
+  let target: URL;
+  try {
+    target = new URL(url);
+  } catch {
+    refuse(`'${url}' is not an absolute URL`);
+  }
+  if (target.protocol !== 'http:' && target.protocol !== 'https:')
+    refuse(`scheme ${target.protocol} is not allowed`);
+  if (target.username !== '' || target.password !== '') refuse('credentials in the URL are not allowed');
+  const verb = typeof method === 'string' ? method.toUpperCase() : '';
+  if (!METHODS.has(verb)) refuse(`method ${String(method)} is not allowed`);
+  const headerMap: Record<string, string> = {};
+  if (headers === null || typeof headers !== 'object' || Array.isArray(headers))
+    refuse('headers must be an object');
+  for (const [name, headerValue] of Object.entries(headers)) {
+    if (typeof headerValue !== 'string') refuse(`header ${name} must be a string`);
+    if (name.toLowerCase() === 'host') refuse('the host header is set by the host');
+    headerMap[name] = headerValue;
+  }
+  if (body !== null && typeof body !== 'string') refuse('body must be a string');
+  if (body !== null && Buffer.byteLength(body) > maxRequestBytes) {
+    refuse(`request body exceeds ${maxRequestBytes} bytes`);
+  }
+  return { target, method: verb, headers: headerMap, body };
+}
+
+/**
+ * The host side of `ctx.http.fetch`: permission check against the node's declared hosts,
+ * DNS resolution with address classification (no private, loopback or metadata addresses
+ * unless allowed), a connection pinned to the checked address, a timeout and a body cap.
+ * Redirects are returned to the node, never followed, so every hop is checked again.
+ */
+export class HttpCapability {
+  readonly #policy: AddressPolicy;
+  readonly #timeoutMs: number;
+  readonly #maxResponseBytes: number;
+  readonly #maxRequestBytes: number;
+
+  constructor(options: HttpCapabilityOptions = {}) {
+    this.#policy = new AddressPolicy(options.allow);
+    this.#timeoutMs = options.timeoutMs ?? 5000;
+    this.#maxResponseBytes = options.maxResponseBytes ?? 1024 * 1024;
+    this.#maxRequestBytes = options.maxRequestBytes ?? 256 * 1024;
+  }
+
+  /**
+   * Serve one request JSON from a node allowed to reach `declaredHosts`. Always answers JSON:
+   * `{ ok: true, status, headers, body }` or `{ ok: false, error }`.
+   */
+  async handle(requestJson: string, declaredHosts: readonly string[], signal: AbortSignal): Promise<string> {
+    try {
+      const reply = await this.#fetch(requestJson, declaredHosts, signal);
+      return JSON.stringify({ ok: true, ...reply });
+    } catch (error) {
+      const message =
+        error instanceof HttpRefusal ? error.message : `request failed: ${(error as Error).message}`;
+      return JSON.stringify({ ok: false, error: message });
+    }
+  }
+
+  async #fetch(
+    requestJson: string,
+    declaredHosts: readonly string[],
+    signal: AbortSignal,
+  ): Promise<HttpReply> {
+    const request = parseRequest(requestJson, this.#maxRequestBytes);
+    const hostname = request.target.hostname.toLowerCase();
+    if (!hostPermitted(hostname, declaredHosts)) {
+      refuse(
+        `host ${hostname} is not in the node's permissions.http.hosts (${declaredHosts.join(', ') || 'none'})`,
+      );
+    }
+    const literal = hostname.startsWith('[') ? hostname.slice(1, -1) : hostname;
+    const address = ipaddr.isValid(literal) ? literal : await this.#resolve(hostname);
+    const refusal = this.#policy.refusal(address);
+    if (refusal !== null) refuse(`${hostname}: ${refusal}`);
+    return this.#send(request, address, AbortSignal.any([signal, AbortSignal.timeout(this.#timeoutMs)]));
+  }
+
+  /** Every address the name resolves to must pass, so a mixed answer cannot slip through. */
+  async #resolve(hostname: string): Promise<string> {
+    let answers: { address: string }[];
+    try {
+      answers = await lookup(hostname, { all: true, verbatim: true });
+    } catch (error) {
+      refuse(`cannot resolve ${hostname}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
+    }
+    const first = answers[0];
+    if (first === undefined) refuse(`${hostname} has no address`);
+    for (const { address } of answers) {
+      const refusal = this.#policy.refusal(address);
+      if (refusal !== null) refuse(`${hostname}: ${refusal}`);
+    }
+    return first.address;
+  }
+
+  #send(request: ReturnType<typeof parseRequest>, address: string, signal: AbortSignal): Promise<HttpReply> {
+    const family = ipaddr.parse(address).kind() === 'ipv4' ? 4 : 6;
+    // The connection goes to the address checked above, not to a second DNS answer.
+    const pinned: LookupFunction = (_hostname, options, callback) => {
+      if (options.all) callback(null, [{ address, family }]);
+      else callback(null, address, family);
+    };
+    const client = request.target.protocol === 'https:' ? https : http;
+    const limit = this.#maxResponseBytes;
+    return new Promise((resolve, reject) => {
+      const outgoing = client.request(
+        request.target,
+        { method: request.method, headers: request.headers, lookup: pinned, signal },
+        (incoming) => {
+          const chunks: Buffer[] = [];
+          let size = 0;
+          incoming.on('data', (chunk: Buffer) => {
+            size += chunk.length;
+            if (size > limit) {
+              incoming.destroy();
+              reject(new HttpRefusal(`response body exceeds ${limit} bytes`));
+              return;
+            }
+            chunks.push(chunk);
+          });
+          incoming.on('error', reject);
+          incoming.on('end', () => {
+            const headers: Record<string, string> = {};
+            for (const [name, value] of Object.entries(incoming.headers)) {
+              if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+            }
+            resolve({
+              status: incoming.statusCode ?? 0,
+              headers,
+              body: Buffer.concat(chunks).toString('utf8'),
+            });
+          });
+        },
+      );
+      outgoing.on('error', (error) =>
+        reject(signal.aborted ? new HttpRefusal(`request aborted: ${String(signal.reason)}`) : error),
+      );
+      outgoing.end(request.body ?? undefined);
+    });
+  }
+}

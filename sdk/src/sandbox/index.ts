@@ -1,0 +1,11 @@
+export type { NodeCallOutcome, SandboxErrorCode, SandboxFailure } from './errors.js';
+export { SandboxError } from './errors.js';
+export type { HttpCapabilityOptions } from './http-capability.js';
+export { HttpCapability } from './http-capability.js';
+export type { SandboxLimits } from './limits.js';
+export { DEFAULT_SANDBOX_LIMITS } from './limits.js';
+export { loadBuiltPlugin, PLUGIN_MANIFEST_FILE, PLUGIN_SCRIPT_FILE } from './load.js';
+export type { LoadedPlugin, PluginSandboxOptions } from './plugin-sandbox.js';
+export { PluginSandbox } from './plugin-sandbox.js';
+export type { SandboxHostOptions } from './sandbox-host.js';
+export { SandboxHost } from './sandbox-host.js';

@@ -1,0 +1,299 @@
+import type { LogEntry, LogLevel, NodeManifest, NodeRunInput, PluginManifest } from '../contract.js';
+import { parsePluginManifest } from '../manifest/validate.js';
+import type { NodeCallOutcome, SandboxFailure } from './errors.js';
+import { HttpCapability } from './http-capability.js';
+import { type IsolateCapabilities, IsolateInstance, type ScriptCache } from './isolate-instance.js';
+import { resolveLimits, type SandboxLimits } from './limits.js';
+import { checkNodeReply } from './result-validation.js';
+
+/** A built plugin: its bundled script and its manifest (see `loadBuiltPlugin`). */
+export interface LoadedPlugin {
+  script: string;
+  manifest: PluginManifest;
+}
+
+export interface PluginSandboxOptions {
+  limits?: Partial<SandboxLimits>;
+  /** The `http` capability; one is created with default settings if omitted. */
+  http?: HttpCapability;
+}
+
+/** State of the node call in progress; host functions consult it, never the isolate's word. */
+interface ActiveCall {
+  node: NodeManifest;
+  logs: LogEntry[];
+  logBytes: number;
+  overflow: boolean;
+  abort: AbortController;
+}
+
+const LOG_LEVELS = new Set<string>(['info', 'warn', 'error']);
+const MAX_LOG_MESSAGE = 8 * 1024;
+
+/** The input sections as the isolate runtime expects them: JSON texts joined by NUL. */
+function encodeInput(input: NodeRunInput): string {
+  const json = (value: unknown) => {
+    try {
+      return JSON.stringify(value ?? null);
+    } catch (error) {
+      throw new TypeError(`node input is not JSON: ${(error as Error).message}`);
+    }
+  };
+  return `${json(input.event)}\u0000${json(input.profile)}\u0000${json(input.session)}\u0000${json(input.payload)}\u0000${json(input.config)}\u0000${json(input.flow)}`;
+}
+
+function failure(code: SandboxFailure['code'], message: string): SandboxFailure {
+  return { code, message };
+}
+
+/**
+ * One plugin version in its own isolate. The isolate, its context and the compiled script are
+ * created on first use and reused for every call; a call that hits a limit or kills the isolate
+ * fails with a typed error and the next call gets a fresh isolate.
+ *
+ * Nodes without `permissions.http` run synchronously on the calling thread (a few µs per call);
+ * nodes with it run on isolated-vm's thread pool so `ctx.http.fetch` can wait for the host.
+ * Calls to one sandbox are served one at a time, in order.
+ */
+export class PluginSandbox {
+  readonly manifest: PluginManifest;
+  readonly limits: SandboxLimits;
+  readonly #script: string;
+  readonly #http: HttpCapability;
+  readonly #nodes: Map<string, NodeManifest>;
+  readonly #cache: ScriptCache = {};
+  #instance: IsolateInstance | null = null;
+  #active: ActiveCall | null = null;
+  #queue: Promise<unknown> | null = null;
+  #isolatesCreated = 0;
+  #disposed = false;
+
+  /** Throws `ManifestError` if the manifest is invalid; the isolate is built on the first call. */
+  constructor(plugin: LoadedPlugin, options: PluginSandboxOptions = {}) {
+    this.manifest = parsePluginManifest(plugin.manifest);
+    this.limits = resolveLimits(options.limits);
+    this.#script = plugin.script;
+    this.#http = options.http ?? new HttpCapability();
+    this.#nodes = new Map(plugin.manifest.nodes.map((node) => [node.id, node]));
+  }
+
+  /** How many isolates this sandbox has built: 1 while healthy, +1 per rebuild after a failure. */
+  get isolatesCreated(): number {
+    return this.#isolatesCreated;
+  }
+
+  /**
+   * Run one node with copies of `input`. Node failures come back as values; the promise rejects
+   * only with a `TypeError` when `input` itself cannot be serialised as JSON (a host bug).
+   */
+  call(nodeId: string, input: NodeRunInput): Promise<NodeCallOutcome> {
+    if (this.#queue === null) {
+      let outcome: NodeCallOutcome | Promise<NodeCallOutcome>;
+      try {
+        outcome = this.#start(nodeId, input);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      if (!(outcome instanceof Promise)) return Promise.resolve(outcome);
+      return this.#track(outcome);
+    }
+    return this.#track(this.#queue.then(() => this.#start(nodeId, input)));
+  }
+
+  /** Release the isolate; the sandbox refuses calls afterwards. */
+  dispose(): void {
+    this.#disposed = true;
+    this.#instance?.dispose();
+    this.#instance = null;
+  }
+
+  #track(pending: Promise<NodeCallOutcome>): Promise<NodeCallOutcome> {
+    // The queue waits for each call to end, whether it resolved or rejected.
+    const ended: Promise<unknown> = pending.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.#queue = ended;
+    void ended.then(() => {
+      if (this.#queue === ended) this.#queue = null;
+    });
+    return pending;
+  }
+
+  #start(nodeId: string, input: NodeRunInput): NodeCallOutcome | Promise<NodeCallOutcome> {
+    const node = this.#nodes.get(nodeId);
+    if (node === undefined) {
+      return {
+        ok: false,
+        error: failure('plugin-error', `${this.manifest.name} has no node '${nodeId}'`),
+        logs: [],
+      };
+    }
+    if (this.#disposed) {
+      return {
+        ok: false,
+        error: failure('crashed', `sandbox of ${this.manifest.name} is disposed`),
+        logs: [],
+      };
+    }
+    let instance: IsolateInstance;
+    try {
+      instance = this.#ensureInstance();
+    } catch (error) {
+      return {
+        ok: false,
+        error: failure('crashed', `plugin failed to load: ${(error as Error).message}`),
+        logs: [],
+      };
+    }
+    const inputJson = encodeInput(input);
+    const call: ActiveCall = { node, logs: [], logBytes: 0, overflow: false, abort: new AbortController() };
+    this.#active = call;
+    if (node.permissions.http === undefined) {
+      try {
+        return this.#finish(call, instance, instance.invokeSync(nodeId, inputJson, this.limits.cpuMs));
+      } catch (error) {
+        return this.#finishWithError(call, instance, error, false);
+      }
+    }
+    return this.#runAsync(call, instance, nodeId, inputJson);
+  }
+
+  async #runAsync(call: ActiveCall, instance: IsolateInstance, nodeId: string, inputJson: string) {
+    let wallExpired = false;
+    const timer = setTimeout(() => {
+      wallExpired = true;
+      call.abort.abort(new Error('wall-time limit reached'));
+      instance.dispose();
+    }, this.limits.wallMs);
+    try {
+      const reply = await instance.invokeAsync(nodeId, inputJson, this.limits.cpuMs);
+      return this.#finish(call, instance, reply);
+    } catch (error) {
+      return this.#finishWithError(call, instance, error, wallExpired);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  #ensureInstance(): IsolateInstance {
+    if (this.#instance !== null && !this.#instance.isolate.isDisposed) return this.#instance;
+    this.#instance = null;
+    const capabilities: IsolateCapabilities = {
+      log: (level, message) => this.#log(level, message),
+      fetch: (requestJson) => this.#fetch(requestJson),
+    };
+    this.#isolatesCreated += 1;
+    const instance = new IsolateInstance(
+      this.#script,
+      this.limits.memoryMb,
+      this.limits.outputBytes,
+      capabilities,
+      this.#cache,
+    );
+    this.#instance = instance;
+    return instance;
+  }
+
+  #log(level: string, message: string): void {
+    const call = this.#active;
+    if (call === null) return;
+    const text = String(message).slice(0, MAX_LOG_MESSAGE);
+    call.logBytes += Buffer.byteLength(text) + 48;
+    if (call.logBytes > this.limits.outputBytes) {
+      call.overflow = true;
+      throw new Error(`log: output limit of ${this.limits.outputBytes} bytes reached`);
+    }
+    const entry: LogEntry = {
+      level: (LOG_LEVELS.has(level) ? level : 'info') as LogLevel,
+      message: text,
+      time: new Date().toISOString(),
+    };
+    call.logs.push(entry);
+  }
+
+  #fetch(requestJson: string): Promise<string> {
+    const call = this.#active;
+    const hosts = call?.node.permissions.http?.hosts;
+    if (call === null || hosts === undefined) {
+      return Promise.resolve(JSON.stringify({ ok: false, error: 'this node has no http permission' }));
+    }
+    return this.#http.handle(String(requestJson), hosts, call.abort.signal);
+  }
+
+  #discard(instance: IsolateInstance): void {
+    instance.dispose();
+    if (this.#instance === instance) this.#instance = null;
+  }
+
+  #finish(call: ActiveCall, instance: IsolateInstance, reply: string | undefined): NodeCallOutcome {
+    this.#active = null;
+    const fail = (code: SandboxFailure['code'], message: string): NodeCallOutcome => {
+      if (code === 'output-too-large') this.#discard(instance);
+      return { ok: false, error: failure(code, message), logs: call.logs };
+    };
+    const limit = this.limits.outputBytes;
+    if (typeof reply !== 'string') {
+      return fail('plugin-error', `node '${call.node.id}' returned a promise that never settled`);
+    }
+    if (call.overflow) return fail('output-too-large', `log output exceeded the limit of ${limit} bytes`);
+    if (reply.length * 3 + call.logBytes > limit && Buffer.byteLength(reply) + call.logBytes > limit) {
+      return fail(
+        'output-too-large',
+        `result of ${Buffer.byteLength(reply)} bytes exceeds the limit of ${limit} bytes`,
+      );
+    }
+    let parsed: { ok?: unknown; stage?: unknown; message?: unknown; length?: unknown; result?: unknown };
+    try {
+      parsed = JSON.parse(reply);
+    } catch {
+      return fail('invalid-result', 'the node reply is not JSON');
+    }
+    if (parsed === null || typeof parsed !== 'object')
+      return fail('invalid-result', 'the node reply is not an object');
+    if (parsed.ok !== true) {
+      if (parsed.stage === 'size') {
+        return fail(
+          'output-too-large',
+          `result of ${String(parsed.length)} characters exceeds the limit of ${limit} bytes`,
+        );
+      }
+      if (parsed.stage === 'serialize')
+        return fail('invalid-result', `result is not JSON: ${String(parsed.message)}`);
+      return fail('plugin-error', String(parsed.message));
+    }
+    const checked = checkNodeReply(parsed.result, call.node);
+    if (!checked.ok)
+      return fail('invalid-result', `node '${call.node.id}' returned an invalid result: ${checked.message}`);
+    return { ok: true, result: { ...checked.value, logs: call.logs } };
+  }
+
+  #finishWithError(
+    call: ActiveCall,
+    instance: IsolateInstance,
+    error: unknown,
+    wallExpired: boolean,
+  ): NodeCallOutcome {
+    this.#active = null;
+    const message = error instanceof Error ? error.message : String(error);
+    const disposed = instance.isolate.isDisposed;
+    this.#discard(instance);
+    let result: SandboxFailure;
+    if (wallExpired) {
+      result = failure(
+        'timeout',
+        `node '${call.node.id}' exceeded the wall-time limit of ${this.limits.wallMs} ms`,
+      );
+    } else if (/timed out/i.test(message)) {
+      result = failure('timeout', `node '${call.node.id}' exceeded the CPU limit of ${this.limits.cpuMs} ms`);
+    } else if (disposed && /memory limit/i.test(message)) {
+      result = failure(
+        'memory',
+        `node '${call.node.id}' exceeded the memory limit of ${this.limits.memoryMb} MB`,
+      );
+    } else {
+      result = failure('crashed', `the isolate of ${this.manifest.name} crashed: ${message}`);
+    }
+    return { ok: false, error: result, logs: call.logs };
+  }
+}
