@@ -25,5 +25,7 @@ export type {
   PortEmission,
   ProfileOperation,
 } from './contract.js';
+/** Dot notation, text/object templates and the condition language; pure, safe to bundle into plugins. */
+export * as notation from './notation/index.js';
 export type { NodeCallOutcome, SandboxErrorCode, SandboxFailure } from './sandbox/errors.js';
 export type { SandboxLimits } from './sandbox/limits.js';
