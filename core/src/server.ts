@@ -5,6 +5,8 @@ import type { CairnConfig } from './config/config.js';
 import { resolveAdminToken } from './http/admin-auth.js';
 import { createApp } from './http/app.js';
 import { InFlightRequests } from './http/in-flight.js';
+import { PluginStore } from './plugins/store.js';
+import { SandboxPool } from './sandbox/pool.js';
 import { type Database, openDatabase } from './storage/orm.js';
 
 const SHUTDOWN_GRACE_MS = 15_000;
@@ -13,6 +15,7 @@ export interface RunningServer {
   url: string;
   db: Database;
   adminToken: string;
+  sandbox: SandboxPool;
   close(): Promise<void>;
 }
 
@@ -27,6 +30,7 @@ export async function startServer(
 ): Promise<RunningServer> {
   const db = await openDatabase(config.databaseUrl);
   let server: Server | undefined;
+  let sandbox: SandboxPool | undefined;
   try {
     const applied = await db.migrate();
     if (applied.length) logger.info({ migrations: applied }, 'database migrated');
@@ -35,8 +39,24 @@ export async function startServer(
       // Printed once, on the start that created it; afterwards it is read from the data folder.
       process.stdout.write(`\nCairn admin token (kept in ${config.dataDir}/admin-token): ${admin.token}\n\n`);
     }
+    const plugins = await PluginStore.load(config.pluginDirs, logger);
+    sandbox = new SandboxPool({
+      size: config.sandbox.workers,
+      eventTimeoutMs: config.sandbox.eventTimeoutMs,
+      settings: {
+        limits: {
+          memoryMb: config.sandbox.memoryMb,
+          cpuMs: config.sandbox.cpuMs,
+          outputBytes: config.sandbox.outputBytes,
+        },
+        maxNodeRuns: config.sandbox.maxNodeRuns,
+      },
+      http: { allow: config.httpAllow },
+      logger,
+    });
+    await sandbox.start(plugins.all());
     const inFlight = new InFlightRequests();
-    const app = createApp({ config, db, logger, adminToken: admin.token, inFlight });
+    const app = createApp({ config, db, logger, adminToken: admin.token, inFlight, plugins, sandbox });
     server = app.listen(config.port, config.host);
     await new Promise<void>((resolve, reject) => {
       server!.once('listening', resolve).once('error', reject);
@@ -46,10 +66,12 @@ export async function startServer(
     const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
     logger.info({ url, database: db.dialect }, 'cairn is listening');
     const listening = server;
+    const workers = sandbox;
     return {
       url,
       db,
       adminToken: admin.token,
+      sandbox: workers,
       close: async () => {
         const closed = new Promise<void>((resolve) => listening.close(() => resolve()));
         listening.closeIdleConnections();
@@ -57,11 +79,13 @@ export async function startServer(
         await inFlight.idle(SHUTDOWN_GRACE_MS);
         listening.closeAllConnections();
         await closed;
+        await workers.close();
         await db.close();
       },
     };
   } catch (error) {
     server?.close();
+    await sandbox?.close();
     await db.close();
     throw error;
   }

@@ -46,6 +46,8 @@ export interface CollectResult {
   profile: { id: string } | null;
   session: { id: string } | null;
   events: string[];
+  /** Ids of the events this request stored (retried ids already stored are left out). */
+  stored: string[];
   warnings: string[];
 }
 
@@ -177,6 +179,7 @@ export class Collector {
     }
 
     const ids: string[] = [];
+    const stored: string[] = [];
     let views = 0;
     for (const tracked of batch.events) {
       const id = tracked.id ?? uuidv7();
@@ -186,6 +189,7 @@ export class Collector {
         continue;
       }
       state.knownEvents.add(id);
+      stored.push(id);
       const type = normaliseEventType(tracked.type);
       if (type === PAGE_VIEW) views++;
       state.em.create(EventSchema, {
@@ -219,6 +223,7 @@ export class Collector {
       profile: profile ? { id: profile.id } : null,
       session: session ? { id: session.id } : null,
       events: ids,
+      stored,
       warnings,
     };
   }

@@ -1,5 +1,6 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
+import type { EventProcessor } from '../flows/processor.js';
 import { ApiError } from '../http/errors.js';
 import { validator } from '../http/validation.js';
 import type { SourceRegistry } from '../sources/sources.js';
@@ -10,6 +11,7 @@ import { checkEvents, TrackedEventSchema, TrackPayloadSchema } from './schema.js
 
 export interface CollectorRoutesOptions {
   collector: Collector;
+  processor: EventProcessor;
   sources: SourceRegistry;
   maxEventsPerRequest: number;
 }
@@ -89,7 +91,12 @@ function webhookProperties(ctx: Context): Record<string, unknown> {
   return { ...query, ...(body as Record<string, unknown>) };
 }
 
-export function collectorRoutes({ collector, sources, maxEventsPerRequest }: CollectorRoutesOptions): Router {
+export function collectorRoutes({
+  collector,
+  processor,
+  sources,
+  maxEventsPerRequest,
+}: CollectorRoutesOptions): Router {
   const router = new Router();
 
   router.post('/track', async (ctx) => {
@@ -107,13 +114,19 @@ export function collectorRoutes({ collector, sources, maxEventsPerRequest }: Col
       events: payload.events,
       request: requestMeta(ctx),
     });
+    const outcome = await processor.process({
+      sourceId: source.id,
+      profileId: result.profile?.id ?? null,
+      sessionId: result.session?.id ?? null,
+      eventIds: result.stored,
+    });
     ctx.body = {
       profile: result.profile,
       session: result.session,
       events: result.events,
-      ux: [],
-      response: {},
-      errors: [],
+      ux: outcome.ux,
+      response: outcome.response,
+      errors: outcome.errors,
       warnings: result.warnings,
     };
   });
@@ -147,7 +160,20 @@ export function collectorRoutes({ collector, sources, maxEventsPerRequest }: Col
       events: [event],
       request: requestMeta(ctx),
     });
-    ctx.body = { profile: result.profile, events: result.events, errors: [], warnings: result.warnings };
+    const outcome = await processor.process({
+      sourceId: source.id,
+      profileId: result.profile?.id ?? null,
+      sessionId: null,
+      eventIds: result.stored,
+    });
+    ctx.body = {
+      profile: result.profile,
+      events: result.events,
+      ux: outcome.ux,
+      response: outcome.response,
+      errors: outcome.errors,
+      warnings: result.warnings,
+    };
   };
   router.get('/collect/:eventType/:sourceId', collect);
   router.post('/collect/:eventType/:sourceId', collect);

@@ -27,6 +27,24 @@ export interface CairnConfig {
   trustProxy: boolean;
   /** pino log level. */
   logLevel: string;
+  /** Extra built plugin folders to load (each with `plugin.js` and `manifest.json`). */
+  pluginDirs: string[];
+  sandbox: {
+    /** Sandbox worker processes. */
+    workers: number;
+    /** Heap limit per plugin isolate, MB. */
+    memoryMb: number;
+    /** CPU time per node call, ms. */
+    cpuMs: number;
+    /** Serialized output per node call, bytes. */
+    outputBytes: number;
+    /** Wall time for all flows of one event, ms. */
+    eventTimeoutMs: number;
+    /** Node calls allowed in one flow run. */
+    maxNodeRuns: number;
+  };
+  /** Private or local IPs / CIDR ranges plugins may reach over HTTP (normally refused). */
+  httpAllow: string[];
 }
 
 export class ConfigError extends Error {
@@ -101,6 +119,14 @@ function databaseUrl(env: Env, dataDir: string): string {
   throw new ConfigError('CAIRN_DATABASE_URL', 'must start with sqlite: or mysql://');
 }
 
+/** A comma-separated list; blanks dropped. */
+function list(raw: string | undefined): string[] {
+  return (raw ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+}
+
 /** Reads and validates the configuration; throws `ConfigError` naming the variable at fault. */
 export function loadConfig(env: Env = process.env): CairnConfig {
   const dataDir = resolve(env.CAIRN_DATA_DIR || './data');
@@ -123,5 +149,15 @@ export function loadConfig(env: Env = process.env): CairnConfig {
     maxWriteGroup: integer(env, 'CAIRN_WRITE_GROUP', 64, 1, 1000),
     trustProxy: boolean(env, 'CAIRN_TRUST_PROXY', false),
     logLevel,
+    pluginDirs: list(env.CAIRN_PLUGIN_DIRS).map((dir) => resolve(dir)),
+    sandbox: {
+      workers: integer(env, 'CAIRN_SANDBOX_WORKERS', 1, 1, 64),
+      memoryMb: integer(env, 'CAIRN_SANDBOX_MEMORY_MB', 64, 8, 4096),
+      cpuMs: integer(env, 'CAIRN_SANDBOX_CPU_MS', 1000, 1, 60_000),
+      outputBytes: integer(env, 'CAIRN_SANDBOX_OUTPUT_KB', 256, 1, 65_536) * 1024,
+      eventTimeoutMs: integer(env, 'CAIRN_EVENT_TIMEOUT_MS', 10_000, 10, 600_000),
+      maxNodeRuns: integer(env, 'CAIRN_MAX_NODE_RUNS', 1000, 1, 1_000_000),
+    },
+    httpAllow: list(env.CAIRN_HTTP_ALLOW),
   };
 }

@@ -1,6 +1,12 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { v7 as uuidv7 } from 'uuid';
-import { type Flow as FlowGraph, type FlowError, type NodeCatalog, parseFlow, validateFlow } from '../engine/index.js';
+import {
+  type FlowError,
+  type Flow as FlowGraph,
+  type NodeCatalog,
+  parseFlow,
+  validateFlow,
+} from '../engine/index.js';
 import { ApiError } from '../http/errors.js';
 import { type Flow, FlowSchema, FlowVersionSchema, RoutingRuleSchema } from '../storage/flow-entities.js';
 import type { Database } from '../storage/orm.js';
@@ -123,7 +129,11 @@ export class FlowService {
       if (!flow) throw new ApiError(404, 'not_found', `Flow "${id}" does not exist.`);
       const rules = await em.count(RoutingRuleSchema, { flowId: id });
       if (rules > 0) {
-        throw new ApiError(409, 'flow_in_use', `Flow "${id}" is used by ${rules} routing rule(s); delete them first.`);
+        throw new ApiError(
+          409,
+          'flow_in_use',
+          `Flow "${id}" is used by ${rules} routing rule(s); delete them first.`,
+        );
       }
       await em.nativeDelete(FlowVersionSchema, { flowId: id });
       em.remove(flow);
@@ -143,7 +153,11 @@ export class FlowService {
           'invalid_flow',
           `The draft cannot be deployed: ${first!.message}`,
           first!.path ? `draft.${first!.path}` : undefined,
-          errors.map((e) => ({ code: e.code, message: e.message, ...(e.path ? { path: `draft.${e.path}` } : {}) })),
+          errors.map((e) => ({
+            code: e.code,
+            message: e.message,
+            ...(e.path ? { path: `draft.${e.path}` } : {}),
+          })),
         );
       }
       const latest = await em.findOne(FlowVersionSchema, { flowId: id }, { orderBy: { version: 'desc' } });
@@ -164,7 +178,9 @@ export class FlowService {
 
   async versions(id: string): Promise<FlowVersionView[]> {
     const flow = await this.get(id);
-    const versions = await this.db.em().find(FlowVersionSchema, { flowId: id }, { orderBy: { version: 'desc' } });
+    const versions = await this.db
+      .em()
+      .find(FlowVersionSchema, { flowId: id }, { orderBy: { version: 'desc' } });
     return versions.map((v) => versionView(v, flow.deployedVersion ?? null));
   }
 
@@ -174,7 +190,8 @@ export class FlowService {
       const flow = await em.findOne(FlowSchema, { id });
       if (!flow) throw new ApiError(404, 'not_found', `Flow "${id}" does not exist.`);
       const target = await em.findOne(FlowVersionSchema, { flowId: id, version });
-      if (!target) throw new ApiError(422, 'unknown_version', `Flow "${id}" has no version ${version}.`, 'version');
+      if (!target)
+        throw new ApiError(422, 'unknown_version', `Flow "${id}" has no version ${version}.`, 'version');
       flow.deployedVersion = version;
       flow.updatedAt = new Date();
       return versionView(target, version);

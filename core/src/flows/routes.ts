@@ -1,16 +1,31 @@
 import Router from '@koa/router';
 import { Type } from '@sinclair/typebox';
 import { validator } from '../http/validation.js';
+import type { PluginStore } from '../plugins/store.js';
+import { DebugInputSchema, debugFlow } from './debug.js';
 import { FlowInputSchema, type FlowService } from './flows.js';
+import type { FlowExecutor } from './processor.js';
 import { RuleInputSchema, type RuleService, ruleView } from './rules.js';
 
 const validateFlowInput = validator(FlowInputSchema);
 const validateRuleInput = validator(RuleInputSchema);
-const validateRollback = validator(Type.Object({ version: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }));
+const validateDebug = validator(DebugInputSchema);
+const validateRollback = validator(
+  Type.Object({ version: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }),
+);
 
-/** `/api/flows` (drafts, deploy, versions, rollback) and `/api/rules`. */
-export function flowRoutes(flows: FlowService, rules: RuleService): Router {
+/** `/api/plugins`, `/api/flows` (drafts, deploy, versions, rollback, debug) and `/api/rules`. */
+export function flowRoutes(
+  flows: FlowService,
+  rules: RuleService,
+  plugins: PluginStore,
+  executor: FlowExecutor,
+): Router {
   const router = new Router({ prefix: '/api' });
+
+  router.get('/plugins', (ctx) => {
+    ctx.body = { items: plugins.manifests() };
+  });
 
   router.get('/flows', async (ctx) => {
     ctx.body = { items: (await flows.list()).map((f) => flows.view(f)) };
@@ -39,6 +54,10 @@ export function flowRoutes(flows: FlowService, rules: RuleService): Router {
   });
   router.post('/flows/:id/rollback', async (ctx) => {
     ctx.body = await flows.rollback(ctx.params.id!, validateRollback(ctx.request.body).version);
+  });
+
+  router.post('/flows/:id/debug', async (ctx) => {
+    ctx.body = await debugFlow(flows, executor, ctx.params.id!, validateDebug(ctx.request.body));
   });
 
   router.get('/rules', async (ctx) => {

@@ -74,7 +74,12 @@ export class RuleService {
       throw new ApiError(422, 'unknown_flow', `Flow "${input.flowId}" does not exist.`, 'flowId');
     }
     if (input.sourceId && !(await em.findOne(EventSourceSchema, { id: input.sourceId }))) {
-      throw new ApiError(422, 'unknown_source', `Event source "${input.sourceId}" does not exist.`, 'sourceId');
+      throw new ApiError(
+        422,
+        'unknown_source',
+        `Event source "${input.sourceId}" does not exist.`,
+        'sourceId',
+      );
     }
     if (normaliseEventType(input.eventType) === '') {
       throw new ApiError(422, 'validation_failed', 'eventType must not be blank.', 'eventType');

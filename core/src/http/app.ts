@@ -8,6 +8,11 @@ import { apiRoutes } from '../api/routes.js';
 import { Collector } from '../collector/collector.js';
 import { collectorRoutes } from '../collector/routes.js';
 import type { CairnConfig } from '../config/config.js';
+import { FlowService } from '../flows/flows.js';
+import { EventProcessor, type FlowExecutor } from '../flows/processor.js';
+import { flowRoutes } from '../flows/routes.js';
+import { RuleService } from '../flows/rules.js';
+import type { PluginStore } from '../plugins/store.js';
 import { originAllowed, SourceRegistry } from '../sources/sources.js';
 import type { Database } from '../storage/orm.js';
 import { requireAdminToken } from './admin-auth.js';
@@ -20,6 +25,8 @@ export interface AppDeps {
   logger: Logger;
   adminToken: string;
   inFlight: InFlightRequests;
+  plugins: PluginStore;
+  sandbox: FlowExecutor;
 }
 
 const COLLECTOR_PATH = /^\/(track|collect\/[^/]+\/([^/]+))\/?$/;
@@ -47,10 +54,13 @@ function collectorCors(sources: SourceRegistry) {
   });
 }
 
-export function createApp({ config, db, logger, adminToken, inFlight }: AppDeps): Koa {
+export function createApp({ config, db, logger, adminToken, inFlight, plugins, sandbox }: AppDeps): Koa {
   const app = new Koa({ proxy: config.trustProxy });
   const sources = new SourceRegistry(db);
   const collector = new Collector(db, { writeLanes: config.writeLanes, maxGroup: config.maxWriteGroup });
+  const rules = new RuleService(db);
+  const flows = new FlowService(db, () => plugins.catalog());
+  const processor = new EventProcessor(db, rules, sandbox, logger);
 
   app.use(inFlight.middleware());
   app.use(errorHandler(logger, config.maxBodyBytes));
@@ -82,11 +92,18 @@ export function createApp({ config, db, logger, adminToken, inFlight }: AppDeps)
   });
   app.use(health.routes());
 
-  const collect = collectorRoutes({ collector, sources, maxEventsPerRequest: config.maxEventsPerRequest });
+  const collect = collectorRoutes({
+    collector,
+    processor,
+    sources,
+    maxEventsPerRequest: config.maxEventsPerRequest,
+  });
   app.use(collect.routes()).use(collect.allowedMethods());
 
   const api = apiRoutes(db, sources);
   app.use(api.routes()).use(api.allowedMethods());
+  const flowApi = flowRoutes(flows, rules, plugins, sandbox);
+  app.use(flowApi.routes()).use(flowApi.allowedMethods());
 
   return app;
 }

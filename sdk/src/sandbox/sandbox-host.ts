@@ -6,8 +6,11 @@ import { type LoadedPlugin, PluginSandbox } from './plugin-sandbox.js';
 export interface SandboxHostOptions {
   /** Limits for every plugin; defaults: 64 MB, 1 s CPU, 10 s wall, 256 KB output per call. */
   limits?: Partial<SandboxLimits>;
-  /** Operator settings of the `http` capability (allow-list, timeout, size caps). */
-  http?: HttpCapabilityOptions;
+  /**
+   * The `http` capability: operator settings (allow-list, timeout, size caps), or a ready
+   * capability, e.g. one that forwards the calls to another process that performs them.
+   */
+  http?: HttpCapabilityOptions | HttpCapability;
 }
 
 /**
@@ -29,7 +32,7 @@ export class SandboxHost {
 
   constructor(options: SandboxHostOptions = {}) {
     this.#limits = options.limits ?? {};
-    this.#http = new HttpCapability(options.http);
+    this.#http = options.http instanceof HttpCapability ? options.http : new HttpCapability(options.http);
   }
 
   /** The sandbox of this plugin version, created on first load. */

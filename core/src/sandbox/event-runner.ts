@@ -1,0 +1,65 @@
+import type { JsonObject, NodeRunInput } from '@cairn/sdk';
+import type { PluginSandbox } from '@cairn/sdk/sandbox';
+import { type FlowNode, type NodeExecutor, runFlow } from '../engine/index.js';
+import type { EventRunRequest, EventRunResult } from './protocol.js';
+
+/** Finds the sandbox of an installed plugin version. */
+export type SandboxLookup = (plugin: string, version: string) => PluginSandbox | undefined;
+
+function executorFor(lookup: SandboxLookup): NodeExecutor {
+  return {
+    async execute(node: FlowNode, input: NodeRunInput) {
+      const sandbox = lookup(node.data.plugin, node.data.version);
+      if (!sandbox) {
+        return {
+          error: {
+            code: 'plugin_not_installed',
+            message: `Plugin ${node.data.plugin}@${node.data.version} is not installed.`,
+          },
+        };
+      }
+      const outcome = await sandbox.call(node.data.node, input);
+      return outcome.ok ? outcome.result : { error: outcome.error, logs: outcome.logs };
+    },
+  };
+}
+
+/**
+ * Runs every flow of one event in order. Each flow sees the profile as the flows before it left
+ * it; the operations of all flows are returned for the host to commit in one transaction.
+ */
+export async function runEvent(
+  request: EventRunRequest,
+  lookup: SandboxLookup,
+  maxNodeRuns: number,
+): Promise<EventRunResult> {
+  const executor = executorFor(lookup);
+  const result: EventRunResult = { status: 'ok', operations: [], ux: [], response: {}, flows: [] };
+  let profile = request.profile;
+  for (const flow of request.flows) {
+    const run = await runFlow(
+      flow.graph,
+      {
+        event: request.event,
+        profile,
+        session: request.session,
+        flow: { id: flow.id, name: flow.name, version: flow.version } as JsonObject,
+      },
+      executor,
+      { clock: () => performance.now(), maxNodeRuns },
+    );
+    result.flows.push({
+      flowId: flow.id,
+      version: flow.version,
+      status: run.status,
+      ...(run.error ? { error: run.error } : {}),
+      trace: run.trace,
+    });
+    if (run.status === 'error') result.status = 'error';
+    result.operations.push(...run.operations);
+    result.ux.push(...run.ux);
+    Object.assign(result.response, run.response);
+    profile = run.profile;
+  }
+  return result;
+}

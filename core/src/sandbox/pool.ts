@@ -1,0 +1,218 @@
+import { type ChildProcess, fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { HttpCapability, type HttpCapabilityOptions } from '@cairn/sdk/sandbox';
+import type { Logger } from 'pino';
+import type {
+  EventRunRequest,
+  EventRunResult,
+  HostMessage,
+  PluginBundle,
+  WorkerMessage,
+  WorkerSettings,
+} from './protocol.js';
+
+const WORKER_MAIN = fileURLToPath(new URL('./worker-main.js', import.meta.url));
+
+export class SandboxRunError extends Error {
+  constructor(
+    readonly code: 'event_timeout' | 'sandbox_crashed' | 'run_failed' | 'pool_closed',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'SandboxRunError';
+  }
+}
+
+export interface SandboxPoolOptions {
+  /** Worker processes; each holds its own isolates. */
+  size: number;
+  /** Wall-time limit for all flows of one event; the worker is replaced when it is exceeded. */
+  eventTimeoutMs: number;
+  settings: WorkerSettings;
+  /** Operator settings of the `http` capability, enforced here in the host process. */
+  http: HttpCapabilityOptions;
+  logger: Logger;
+}
+
+interface Run {
+  resolve(result: EventRunResult): void;
+  reject(error: Error): void;
+  timer: NodeJS.Timeout;
+}
+
+class Worker {
+  readonly runs = new Map<number, Run>();
+  readonly httpCalls = new Map<number, AbortController>();
+  readonly ready: Promise<void>;
+  private nextRun = 1;
+
+  constructor(
+    readonly child: ChildProcess,
+    private readonly pool: SandboxPool,
+    plugins: PluginBundle[],
+    settings: WorkerSettings,
+  ) {
+    this.ready = new Promise((resolve, reject) => {
+      const onMessage = (message: WorkerMessage) => {
+        if (message.kind === 'ready') {
+          child.off('exit', onExit);
+          resolve();
+        }
+      };
+      const onExit = (code: number | null) =>
+        reject(new Error(`sandbox worker exited during start (${code})`));
+      child.on('message', onMessage);
+      child.once('exit', onExit);
+    });
+    // Until `ready`, an exit rejects `ready`; the pool replaces the worker either way.
+    this.ready.catch(() => undefined);
+    child.on('message', (message: WorkerMessage) => this.onMessage(message));
+    this.send({ kind: 'configure', settings, plugins });
+  }
+
+  send(message: HostMessage): void {
+    if (this.child.connected) this.child.send(message);
+  }
+
+  run(request: EventRunRequest, timeoutMs: number): Promise<EventRunResult> {
+    const id = this.nextRun++;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pool.replace(
+          this,
+          new SandboxRunError(
+            'event_timeout',
+            `The flows took longer than ${timeoutMs} ms and were stopped.`,
+          ),
+        );
+      }, timeoutMs);
+      this.runs.set(id, { resolve, reject, timer });
+      this.send({ kind: 'run', id, request });
+    });
+  }
+
+  private onMessage(message: WorkerMessage): void {
+    switch (message.kind) {
+      case 'result':
+      case 'failed': {
+        const run = this.runs.get(message.id);
+        if (!run) return;
+        this.runs.delete(message.id);
+        clearTimeout(run.timer);
+        if (message.kind === 'result') run.resolve(message.result);
+        else run.reject(new SandboxRunError('run_failed', message.error.message));
+        return;
+      }
+      case 'http': {
+        const abort = new AbortController();
+        this.httpCalls.set(message.callId, abort);
+        this.pool.http.handle(message.requestJson, message.hosts, abort.signal).then((reply) => {
+          if (this.httpCalls.delete(message.callId))
+            this.send({ kind: 'http-reply', callId: message.callId, reply });
+        });
+        return;
+      }
+      case 'http-abort':
+        this.httpCalls.get(message.callId)?.abort();
+        this.httpCalls.delete(message.callId);
+        return;
+    }
+  }
+
+  /** Fails every run in flight on this worker. */
+  fail(error: Error): void {
+    for (const run of this.runs.values()) {
+      clearTimeout(run.timer);
+      run.reject(error);
+    }
+    this.runs.clear();
+    for (const abort of this.httpCalls.values()) abort.abort();
+    this.httpCalls.clear();
+  }
+}
+
+/**
+ * Sandbox worker processes that run flows. Each event crosses the process boundary once: the
+ * host sends the event with its flows, the worker walks them all and answers with the operations
+ * and traces. A worker that crashes or overruns the event time limit is killed and replaced; only
+ * the runs it held fail.
+ */
+export class SandboxPool {
+  readonly http: HttpCapability;
+  private workers: Worker[] = [];
+  private plugins: PluginBundle[] = [];
+  private closed = false;
+  /** Workers replaced after a crash or a timeout, since start. */
+  restarts = 0;
+
+  constructor(private readonly options: SandboxPoolOptions) {
+    this.http = new HttpCapability(options.http);
+  }
+
+  /** Starts the workers with the installed plugins. */
+  async start(plugins: PluginBundle[]): Promise<void> {
+    this.plugins = plugins;
+    this.workers = Array.from({ length: Math.max(1, this.options.size) }, () => this.spawn());
+    await Promise.all(this.workers.map((w) => w.ready));
+  }
+
+  private spawn(): Worker {
+    const child = fork(WORKER_MAIN, [], {
+      execArgv: ['--no-node-snapshot'],
+      // No database URL, tokens or keys reach the sandbox process.
+      env: {},
+      serialization: 'advanced',
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    const worker = new Worker(child, this, this.plugins, this.options.settings);
+    child.once('exit', (code, signal) => {
+      if (this.closed || !this.workers.includes(worker)) return;
+      this.options.logger.warn({ code, signal }, 'sandbox worker exited; replacing it');
+      this.replace(
+        worker,
+        new SandboxRunError('sandbox_crashed', 'The sandbox process stopped while running the flows.'),
+      );
+    });
+    return worker;
+  }
+
+  /** Kills a worker, fails its runs with `error`, and starts a fresh one in its place. */
+  replace(worker: Worker, error: Error): void {
+    const index = this.workers.indexOf(worker);
+    if (index < 0) return;
+    worker.fail(error);
+    worker.child.kill('SIGKILL');
+    this.restarts++;
+    if (!this.closed) this.workers[index] = this.spawn();
+  }
+
+  /** Runs the flows of one event in the least busy worker. */
+  async run(request: EventRunRequest): Promise<EventRunResult> {
+    if (this.closed) throw new SandboxRunError('pool_closed', 'The server is shutting down.');
+    const worker = this.workers.reduce((best, w) => (w.runs.size < best.runs.size ? w : best));
+    await worker.ready;
+    return worker.run(request, this.options.eventTimeoutMs);
+  }
+
+  /** Replaces the plugin set in every worker (after an install or upgrade). */
+  async reload(plugins: PluginBundle[]): Promise<void> {
+    this.plugins = plugins;
+    for (const worker of this.workers)
+      worker.send({ kind: 'configure', settings: this.options.settings, plugins });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all(
+      this.workers.map(
+        (worker) =>
+          new Promise<void>((resolve) => {
+            worker.fail(new SandboxRunError('pool_closed', 'The server is shutting down.'));
+            if (worker.child.exitCode !== null) return resolve();
+            worker.child.once('exit', () => resolve());
+            worker.child.kill('SIGTERM');
+          }),
+      ),
+    );
+  }
+}

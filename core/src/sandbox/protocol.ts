@@ -1,0 +1,61 @@
+import type { JsonObject, PluginManifest, ProfileOperation } from '@cairn/sdk';
+import type { SandboxLimits } from '@cairn/sdk/sandbox';
+import type { NodeError, TraceEntry } from '../engine/index.js';
+
+/** A deployed (or draft, when debugging) flow to run for one event. */
+export interface FlowToRun {
+  id: string;
+  name: string;
+  /** Deployed version, or 0 for a draft. */
+  version: number;
+  graph: unknown;
+}
+
+/** One event's flows, as sent to a sandbox worker: the whole walk happens inside the worker. */
+export interface EventRunRequest {
+  flows: FlowToRun[];
+  event: JsonObject;
+  profile: JsonObject | null;
+  session: JsonObject | null;
+}
+
+export interface FlowRunSummary {
+  flowId: string;
+  version: number;
+  status: 'ok' | 'error';
+  error?: NodeError;
+  trace: TraceEntry[];
+}
+
+export interface EventRunResult {
+  status: 'ok' | 'error';
+  /** Operations of every flow, in order, to replay on the stored profile. */
+  operations: ProfileOperation[];
+  ux: JsonObject[];
+  response: JsonObject;
+  flows: FlowRunSummary[];
+}
+
+export interface PluginBundle {
+  script: string;
+  manifest: PluginManifest;
+}
+
+export interface WorkerSettings {
+  limits: Partial<SandboxLimits>;
+  maxNodeRuns: number;
+}
+
+/** Host → worker. */
+export type HostMessage =
+  | { kind: 'configure'; settings: WorkerSettings; plugins: PluginBundle[] }
+  | { kind: 'run'; id: number; request: EventRunRequest }
+  | { kind: 'http-reply'; callId: number; reply: string };
+
+/** Worker → host. */
+export type WorkerMessage =
+  | { kind: 'ready' }
+  | { kind: 'result'; id: number; result: EventRunResult }
+  | { kind: 'failed'; id: number; error: NodeError }
+  | { kind: 'http'; callId: number; requestJson: string; hosts: string[] }
+  | { kind: 'http-abort'; callId: number };

@@ -1,0 +1,90 @@
+/**
+ * Entry point of a sandbox worker process. It holds plugin isolates and walks flows; it has no
+ * database connection and no secrets (the host starts it with an empty environment). Outbound
+ * HTTP from plugins is handed to the host, which checks and performs it.
+ */
+import { HttpCapability, type PluginSandbox, SandboxHost } from '@cairn/sdk/sandbox';
+import { runEvent } from './event-runner.js';
+import type { HostMessage, PluginBundle, WorkerMessage, WorkerSettings } from './protocol.js';
+
+function send(message: WorkerMessage): void {
+  process.send?.(message);
+}
+
+/** `ctx.http.fetch` of the isolates in this process: forwarded to the host process. */
+class ForwardedHttp extends HttpCapability {
+  private nextCall = 1;
+  readonly pending = new Map<number, (reply: string) => void>();
+
+  override handle(
+    requestJson: string,
+    declaredHosts: readonly string[],
+    signal: AbortSignal,
+  ): Promise<string> {
+    const callId = this.nextCall++;
+    return new Promise((resolve) => {
+      this.pending.set(callId, resolve);
+      signal.addEventListener(
+        'abort',
+        () => {
+          if (this.pending.delete(callId)) {
+            send({ kind: 'http-abort', callId });
+            resolve(JSON.stringify({ ok: false, error: 'the call was aborted' }));
+          }
+        },
+        { once: true },
+      );
+      send({ kind: 'http', callId, requestJson, hosts: [...declaredHosts] });
+    });
+  }
+}
+
+const http = new ForwardedHttp();
+let host: SandboxHost | undefined;
+let settings: WorkerSettings = { limits: {}, maxNodeRuns: 1000 };
+const bundles = new Map<string, PluginBundle>();
+
+function lookup(plugin: string, version: string): PluginSandbox | undefined {
+  if (!host) return undefined;
+  const loaded = host.get(plugin, version);
+  if (loaded) return loaded;
+  const bundle = bundles.get(`${plugin}@${version}`);
+  return bundle ? host.load(bundle) : undefined;
+}
+
+process.on('message', (message: HostMessage) => {
+  switch (message.kind) {
+    case 'configure': {
+      // Plugins still installed keep their warm isolates; removed ones are unloaded.
+      settings = message.settings;
+      host ??= new SandboxHost({ limits: settings.limits, http });
+      const next = new Map(message.plugins.map((b) => [`${b.manifest.name}@${b.manifest.version}`, b]));
+      for (const [key, bundle] of bundles) {
+        if (!next.has(key)) host.unload(bundle.manifest.name, bundle.manifest.version);
+      }
+      bundles.clear();
+      for (const [key, bundle] of next) bundles.set(key, bundle);
+      send({ kind: 'ready' });
+      return;
+    }
+    case 'run':
+      runEvent(message.request, lookup, settings.maxNodeRuns).then(
+        (result) => send({ kind: 'result', id: message.id, result }),
+        (error: unknown) =>
+          send({
+            kind: 'failed',
+            id: message.id,
+            error: { code: 'run_failed', message: (error as Error).message },
+          }),
+      );
+      return;
+    case 'http-reply': {
+      const resolve = http.pending.get(message.callId);
+      http.pending.delete(message.callId);
+      resolve?.(message.reply);
+      return;
+    }
+  }
+});
+
+process.on('disconnect', () => process.exit(0));
