@@ -36,6 +36,11 @@ describe('join', () => {
     expect(result.emissions).to.deep.equal([{ port: 'out', payload: { ok: true } }]);
   });
 
+  it('emits an empty object when no branch delivered an object', async () => {
+    const result = await run('join', { payload: [delivery('a', null), delivery('b', null)] });
+    expect(result.emissions).to.deep.equal([{ port: 'out', payload: {} }]);
+  });
+
   it('emits one payload even when only one branch delivered', async () => {
     const result = await run('join', { payload: [delivery('left', { only: 'left' })] });
     expect(result.emissions).to.deep.equal([{ port: 'out', payload: { only: 'left' } }]);
