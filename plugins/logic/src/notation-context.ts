@@ -13,8 +13,10 @@ export type ReadableContext = Pick<
  */
 export function notationContext(ctx: ReadableContext): notation.NotationContext {
   const context = {};
+  // Copying the profile's data out of its view is the one step with a cost, so it is done once.
+  let profile: Json | undefined;
   Object.defineProperties(context, {
-    profile: { enumerable: true, get: () => profileData(ctx.profile) },
+    profile: { enumerable: true, get: () => (profile ??= profileData(ctx.profile)) },
     event: { enumerable: true, get: () => ctx.event as JsonObject },
     session: { enumerable: true, get: () => ctx.session as JsonObject | null },
     payload: { enumerable: true, get: () => ctx.payload as Json },
