@@ -1,0 +1,31 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildPlugin } from '@cairn/sdk/build';
+
+let built: Promise<string> | undefined;
+
+/** Builds the test-kit plugin (once per test run) and returns the folder to load it from. */
+export function testKitPlugin(): Promise<string> {
+  built ??= (async () => {
+    const entry = fileURLToPath(new URL('../../src/test-support/plugins/test-kit.ts', import.meta.url));
+    const outDir = join(mkdtempSync(join(tmpdir(), 'cairn-test-kit-')), 'plugin');
+    await buildPlugin({ entry, outDir });
+    return outDir;
+  })();
+  return built;
+}
+
+export const TEST_KIT = { plugin: '@cairn/plugin-test-kit', version: '1.0.0' } as const;
+
+type Config = Record<string, unknown>;
+
+/** A Vue Flow node of the test kit. */
+export function kitNode(id: string, node: string, config: Config = {}, x = 0) {
+  return { id, type: 'cairn', position: { x, y: 0 }, data: { ...TEST_KIT, node, config } };
+}
+
+export function edge(source: string, sourceHandle: string, target: string, targetHandle = 'in') {
+  return { id: `${source}.${sourceHandle}->${target}`, source, sourceHandle, target, targetHandle };
+}
