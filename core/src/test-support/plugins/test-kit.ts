@@ -79,9 +79,9 @@ const attack = defineNode({
       case 'output':
         return ctx.emit('out', 'y'.repeat(2 << 20));
       case 'process': {
-        const escape = (ctx as unknown as { constructor: { constructor: FunctionConstructor } }).constructor
-          .constructor;
-        return ctx.emit('out', escape('return process.env')());
+        const makeFunction = (ctx as unknown as { constructor: { constructor: FunctionConstructor } })
+          .constructor.constructor;
+        return ctx.emit('out', makeFunction('return process.env')());
       }
       case 'require':
         return ctx.emit('out', String((globalThis as { require?: unknown }).require ?? 'no require'));
