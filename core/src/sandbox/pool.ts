@@ -186,6 +186,11 @@ export class SandboxPool {
     if (!this.closed) this.workers[index] = this.spawn();
   }
 
+  /** Process ids of the current workers. */
+  pids(): number[] {
+    return this.workers.map((w) => w.child.pid ?? -1);
+  }
+
   /** Runs the flows of one event in the least busy worker. */
   async run(request: EventRunRequest): Promise<EventRunResult> {
     if (this.closed) throw new SandboxRunError('pool_closed', 'The server is shutting down.');

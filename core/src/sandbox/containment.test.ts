@@ -1,0 +1,149 @@
+import { expect } from 'chai';
+import { EventSchema } from '../storage/entities.js';
+import { testDialects } from '../test-support/databases.js';
+import { edge, kitNode, testKitPlugin } from '../test-support/plugins.js';
+import { startTestServer, type TestServer } from '../test-support/server.js';
+
+const [sqlite] = testDialects();
+
+async function deploy(server: TestServer, eventType: string, nodes: unknown[], edges: unknown[]) {
+  const created = await server.request('/api/flows', {
+    admin: true,
+    json: { name: eventType, draft: { nodes, edges } },
+  });
+  const flow = (await created.json()) as { id: string; validation: { errors: unknown[] } };
+  expect(flow.validation.errors).to.deep.equal([]);
+  expect(
+    (await server.request(`/api/flows/${flow.id}/deploy`, { admin: true, method: 'POST' })).status,
+  ).to.equal(201);
+  await server.request('/api/rules', { admin: true, json: { name: eventType, eventType, flowId: flow.id } });
+}
+
+/** start → attack(kind) → reply(done), run for events of type `name`. */
+function attackFlow(server: TestServer, name: string, kind: string, url?: string, withErrorPort = false) {
+  const nodes = [
+    kitNode('start', 'start'),
+    kitNode('attack', 'attack', { kind, ...(url ? { url } : {}) }),
+    kitNode('done', 'reply', { key: 'done', value: 'yes' }),
+  ];
+  const edges = [edge('start', 'out', 'attack'), edge('attack', 'out', 'done')];
+  if (withErrorPort) {
+    nodes.push(kitNode('recover', 'reply', { key: 'recovered', value: 'yes' }));
+    edges.push(edge('attack', 'error', 'recover'));
+  }
+  return deploy(server, name, nodes, edges);
+}
+
+async function track(server: TestServer, type: string) {
+  const response = await server.request('/track', { json: { source: { id: 'web' }, events: [{ type }] } });
+  expect(response.status, 'the event is accepted whatever its flows do').to.equal(200);
+  const body = (await response.json()) as {
+    events: string[];
+    errors: string[];
+    response: Record<string, string>;
+  };
+  const event = await server.db.em().findOneOrFail(EventSchema, { id: body.events[0] });
+  return { ...body, status: event.status };
+}
+
+describe('sandbox containment, through the server', function () {
+  this.timeout(60_000);
+  let server: TestServer;
+
+  before(async () => {
+    server = await startTestServer(sqlite!, {
+      CAIRN_PLUGIN_DIRS: await testKitPlugin(),
+      CAIRN_SANDBOX_CPU_MS: '300',
+      CAIRN_SANDBOX_MEMORY_MB: '32',
+      CAIRN_SANDBOX_OUTPUT_KB: '64',
+    });
+    await server.request('/api/sources', { admin: true, json: { id: 'web', name: 'Web', type: 'rest' } });
+    await deploy(
+      server,
+      'ping',
+      [kitNode('start', 'start'), kitNode('pong', 'reply', { key: 'pong', value: 'yes' })],
+      [edge('start', 'out', 'pong')],
+    );
+  });
+  after(() => server.stop());
+
+  const attacks: [kind: string, expected: RegExp, url?: string][] = [
+    ['spin', /time|cpu/i],
+    ['memory', /memory/i],
+    ['output', /output|large|limit/i],
+    ['process', /process is not defined/i],
+    ['fetch', /private|loopback|refused|not allowed/i, 'http://127.0.0.1:9/'],
+    ['fetch', /linkLocal range/, 'http://169.254.169.254/latest/meta-data/'],
+    ['fetch', /private|loopback|refused|not allowed/i, 'http://localhost:9/'],
+  ];
+
+  for (const [index, [kind, expected, url]] of attacks.entries()) {
+    it(`contains "${kind}${url ? ` ${url}` : ''}": the node fails with a clear error, the server keeps serving`, async () => {
+      const type = `attack-${index}`;
+      await attackFlow(server, type, kind, url);
+      const result = await track(server, type);
+      expect(result.status).to.equal('error');
+      expect(result.response).to.not.have.property('done');
+      expect(result.errors).to.have.length(1);
+      expect(result.errors[0], result.errors[0]).to.match(expected);
+      const ping = await track(server, 'ping');
+      expect(ping.response).to.deep.equal({ pong: 'yes' });
+      expect(ping.status).to.equal('processed');
+    });
+  }
+
+  it('finds no require in the sandbox', async () => {
+    await attackFlow(server, 'attack-require', 'require');
+    const result = await track(server, 'attack-require');
+    expect(result.response).to.deep.equal({ done: 'yes' });
+    expect(result.status).to.equal('processed');
+  });
+
+  it("routes a node's failure to its error port when one is connected", async () => {
+    await attackFlow(server, 'attack-spin-handled', 'spin', undefined, true);
+    const result = await track(server, 'attack-spin-handled');
+    expect(result.response).to.deep.equal({ recovered: 'yes' });
+    expect(result.status).to.equal('processed');
+  });
+
+  it('replaces a sandbox worker that dies, and runs the next event', async () => {
+    const [pid] = server.sandbox.pids();
+    const restarts = server.sandbox.restarts;
+    process.kill(pid!, 'SIGKILL');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(server.sandbox.restarts).to.equal(restarts + 1);
+    expect(server.sandbox.pids()[0]).to.not.equal(pid);
+    const ping = await track(server, 'ping');
+    expect(ping.response).to.deep.equal({ pong: 'yes' });
+  });
+});
+
+describe('event time limit', function () {
+  this.timeout(60_000);
+
+  it('stops flows that overrun it, marks the event, and replaces the worker', async () => {
+    const server = await startTestServer(sqlite!, {
+      CAIRN_PLUGIN_DIRS: await testKitPlugin(),
+      CAIRN_SANDBOX_CPU_MS: '20000',
+      CAIRN_EVENT_TIMEOUT_MS: '400',
+    });
+    try {
+      await server.request('/api/sources', { admin: true, json: { id: 'web', name: 'Web', type: 'rest' } });
+      await attackFlow(server, 'attack-spin', 'spin');
+      const restarts = server.sandbox.restarts;
+      const result = await track(server, 'attack-spin');
+      expect(result.status).to.equal('error');
+      expect(result.errors.join()).to.contain('event_timeout');
+      expect(server.sandbox.restarts).to.equal(restarts + 1);
+      await deploy(
+        server,
+        'ping',
+        [kitNode('start', 'start'), kitNode('pong', 'reply', { key: 'pong', value: 'yes' })],
+        [edge('start', 'out', 'pong')],
+      );
+      expect((await track(server, 'ping')).response).to.deep.equal({ pong: 'yes' });
+    } finally {
+      await server.stop();
+    }
+  });
+});
