@@ -1,9 +1,9 @@
-import type { Event, Profile, Session } from '../storage/entities.js';
+import type { EventRecord, ProfileRecord, SessionRecord } from '../storage/records.js';
 
 const iso = (date: Date | null | undefined): string | null => (date ? date.toISOString() : null);
 
 /** A profile in Tracardi's shape: `metadata.time.{create,update,visit}` and `stats` nested. */
-export function profileView(profile: Profile) {
+export function profileView(profile: ProfileRecord) {
   return {
     id: profile.id,
     ids: profile.ids,
@@ -28,7 +28,7 @@ export function profileView(profile: Profile) {
   };
 }
 
-export function sessionView(session: Session) {
+export function sessionView(session: SessionRecord) {
   return {
     id: session.id,
     profile: session.profileId ? { id: session.profileId } : null,
@@ -44,7 +44,7 @@ export function sessionView(session: Session) {
   };
 }
 
-export function eventView(event: Event) {
+export function eventView(event: EventRecord) {
   return {
     id: event.id,
     type: event.type,

@@ -143,11 +143,95 @@ async function benchCairn(label: string, databaseUrl: string): Promise<Row[]> {
         events: [event],
       });
     });
-    return [newProfile, existingProfile];
+    await deployBenchFlow(base);
+    next = 0;
+    const withFlow = await measure(
+      `/track, existing profile, 3-node flow (${label})`,
+      `${base}/track`,
+      () => {
+        const pick = existing[next++ % existing.length]!;
+        return JSON.stringify({
+          source: { id: 'bench' },
+          profile: { id: pick.profile },
+          session: { id: pick.session },
+          events: [{ ...event, properties: { ...event.properties, rating: 5 } }],
+        });
+      },
+    );
+    flowRatios.push({ label, ratio: withFlow.requestsPerSecond / existingProfile.requestsPerSecond });
+    return [newProfile, existingProfile, withFlow];
   } finally {
     await stop(child);
     rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+const flowRatios: { label: string; ratio: number }[] = [];
+
+/** start → if (rating) → set (trait from the event) → increment (counter), on every page-view. */
+async function deployBenchFlow(base: string): Promise<void> {
+  const headers = { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_TOKEN}` };
+  const logic = { plugin: '@cairn/plugin-logic', version: '0.1.0' };
+  const node = (id: string, name: string, config: object, x: number) => ({
+    id,
+    type: 'cairn',
+    position: { x, y: 0 },
+    data: { ...logic, node: name, config },
+  });
+  const edge = (source: string, port: string, target: string) => ({
+    id: `${source}-${target}`,
+    source,
+    sourceHandle: port,
+    target,
+    targetHandle: 'in',
+  });
+  const draft = {
+    nodes: [
+      node('start', 'start', {}, 0),
+      node('if', 'if', { condition: 'event@properties.rating >= 4' }, 200),
+      node('set', 'set', { path: 'profile@traits.last_page', value: 'event@properties.title' }, 400),
+      node('count', 'increment', { path: 'profile@stats.counters.good_views', by: 1 }, 600),
+    ],
+    edges: [edge('start', 'out', 'if'), edge('if', 'true', 'set'), edge('set', 'out', 'count')],
+  };
+  const created = await fetch(`${base}/api/flows`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ name: 'bench', draft }),
+  });
+  const flow = (await created.json()) as { id: string; validation: { errors: unknown[] } };
+  if (flow.validation.errors.length)
+    throw new Error(`bench flow invalid: ${JSON.stringify(flow.validation.errors)}`);
+  await fetch(`${base}/api/flows/${flow.id}/deploy`, { method: 'POST', headers });
+  await fetch(`${base}/api/rules`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ name: 'bench', eventType: 'page-view', flowId: flow.id }),
+  });
+}
+
+interface NodeCallFigures {
+  inputBytes: number;
+  results: { node: string; what: string; bestUs: number; medianUs: number }[];
+}
+
+/** The sandbox's per-call cost, measured by the SDK's own benchmark in a separate process. */
+function benchNodeCalls(): Promise<NodeCallFigures> {
+  return new Promise((resolve, reject) => {
+    const child = fork(join(root, 'sdk/dist/bench/call-overhead.js'), ['--json'], {
+      execArgv: ['--no-node-snapshot'],
+      stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+    });
+    let out = '';
+    child.stdout!.on('data', (chunk) => {
+      out += chunk;
+    });
+    child.on('exit', (code) =>
+      code === 0
+        ? resolve(JSON.parse(out) as NodeCallFigures)
+        : reject(new Error(`node-call bench exited with ${code}`)),
+    );
+  });
 }
 
 async function benchBare(): Promise<Row> {
@@ -206,6 +290,23 @@ const sqliteDir = mkdtempSync(join(tmpdir(), 'cairn-bench-sqlite-'));
 const rows: Row[] = [bare, ...(await benchCairn('SQLite', `sqlite:${join(sqliteDir, 'bench.sqlite')}`))];
 rmSync(sqliteDir, { recursive: true, force: true });
 rows.push(...((await withMysqlDatabase((url) => benchCairn('MySQL', url))) ?? []));
+const calls = await benchNodeCalls();
+const plain = calls.results.find((r) => r.node.includes('plain'))!;
+const callLines = [
+  '| node call | best µs | median µs | vs plain function (best) |',
+  '|---|---:|---:|---:|',
+  ...calls.results.map(
+    (r) =>
+      `| ${r.node} (${r.what}) | ${r.bestUs.toFixed(2)} | ${r.medianUs.toFixed(2)} | ${(r.bestUs / plain.bestUs).toFixed(0)}× |`,
+  ),
+].join('\n');
+const flowLines = flowRatios
+  .map(
+    (f) =>
+      `- ${f.label}: \`/track\` with the 3-node flow keeps ${(f.ratio * 100).toFixed(1)}% of the no-flow throughput.`,
+  )
+  .join('\n');
+console.log(`\n${callLines}\n\n${flowLines}`);
 
 const report = `# Benchmarks
 
@@ -216,6 +317,20 @@ Every \`/track\` request carries one \`page-view\` event, so requests/s equals e
 cycles through ${EXISTING_PROFILES} profiles created beforehand, each with its open session.
 
 ${table(rows, bare)}
+
+The flow rows deploy \`start → if → set → increment\` from the built-in logic plugin for every
+\`page-view\`: the condition passes, a trait is set from the event and a counter incremented, and the
+operations are committed to the stored profile before the answer.
+
+${flowLines}
+
+## Sandbox cost per node call
+
+One node call through the sandbox (input and result copied across the isolate boundary as JSON,
+result validated on the host), with ${calls.inputBytes} bytes of input, 20 000 calls per round, best
+and median of 10 rounds; compared with the same logic as a plain function in the host.
+
+${callLines}
 
 Run it again with \`npm run bench\`; \`CAIRN_BENCH_SECONDS\`, \`CAIRN_BENCH_CONNECTIONS\` and
 \`CAIRN_BENCH_MYSQL_URL\` (default \`mysql://root@127.0.0.1:3306\`) tune it. The MySQL rows use a

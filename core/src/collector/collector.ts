@@ -1,17 +1,28 @@
-import { type EntityManager, LockMode } from '@mikro-orm/core';
 import { v7 as uuidv7 } from 'uuid';
-import {
-  EventSchema,
-  type Profile,
-  ProfileIdentitySchema,
-  ProfileSchema,
-  type Session,
-  SessionSchema,
-} from '../storage/entities.js';
 import { GroupCommit } from '../storage/group-commit.js';
 import type { Database } from '../storage/orm.js';
-import { writeTransaction } from '../storage/transaction.js';
-import { addAlias, createProfile } from './identity.js';
+import {
+  EVENT_COLUMNS,
+  type EventRecord,
+  eventToRow,
+  PROFILE_COLUMNS,
+  PROFILE_UPDATABLE,
+  type ProfileRecord,
+  profileFromRow,
+  profileToRow,
+  SESSION_COLUMNS,
+  type SessionRecord,
+  sessionFromRow,
+  sessionToRow,
+} from '../storage/records.js';
+import {
+  forUpdate,
+  insertRows,
+  placeholders,
+  type SqlTransaction,
+  sqlTransaction,
+  toSqlDate,
+} from '../storage/sql.js';
 import { normaliseEventType, type TrackedEvent } from './schema.js';
 import { parseUserAgent } from './user-agent.js';
 import { extractUtm } from './utm.js';
@@ -46,9 +57,14 @@ export interface CollectResult {
   profile: { id: string } | null;
   session: { id: string } | null;
   events: string[];
-  /** Ids of the events this request stored (retried ids already stored are left out). */
-  stored: string[];
   warnings: string[];
+  /** What was committed, for the flows that run next: no need to read it back. */
+  committed: {
+    profile: ProfileRecord | null;
+    session: SessionRecord | null;
+    /** Events this request stored (retried ids already stored are left out). */
+    events: EventRecord[];
+  };
 }
 
 export interface CollectorOptions {
@@ -59,35 +75,67 @@ export interface CollectorOptions {
 }
 
 const PAGE_VIEW = 'page-view';
+/** Rows per multi-row insert, well under both dialects' limits on bound parameters. */
+const INSERT_CHUNK = 400;
 
 /** What one group transaction has loaded or created so far, shared by the batches it applies. */
 interface GroupState {
-  em: EntityManager;
+  tx: SqlTransaction;
   now: Date;
-  sessions: Map<string, Session>;
-  profiles: Map<string, Profile>;
+  sessions: Map<string, SessionRecord>;
+  profiles: Map<string, ProfileRecord>;
   /** alias → profile id */
   aliases: Map<string, string>;
   /** Event ids already stored, before or earlier in this group. */
   knownEvents: Set<string>;
+  /** What the group writes at the end. */
+  touchedProfiles: Set<string>;
+  touchedSessions: Set<string>;
+  newAliases: { alias: string; profileId: string; kind: string }[];
+  events: EventRecord[];
 }
 
 const unique = (values: Iterable<string | null | undefined>): string[] =>
   [...new Set(values)].filter((v): v is string => typeof v === 'string');
 
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const result: T[][] = [];
+  for (let i = 0; i < items.length; i += size) result.push(items.slice(i, i + size));
+  return result;
+}
+
+function newProfile(now: Date): ProfileRecord {
+  return {
+    id: uuidv7(),
+    active: true,
+    ids: [],
+    traits: {},
+    data: {},
+    consents: {},
+    segments: [],
+    interests: {},
+    stats: { visits: 0, views: 0, counters: {} },
+    createdAt: now,
+    updatedAt: now,
+    visitLast: null,
+    visitCurrent: null,
+  };
+}
+
 /**
  * Stores batches of events and updates the profiles and sessions they belong to. Concurrent
- * requests are grouped into one transaction (see `GroupCommit`); each request is answered only
- * after the transaction holding its events has committed. Profile rows are locked while their
- * stats change, so concurrent writers never lose an update.
+ * requests are grouped into one transaction (see `GroupCommit`) of a handful of statements
+ * whatever the group's size; each request is answered only after the transaction holding its
+ * events has committed. Profile rows are locked (in id order) while their stats change, so
+ * concurrent writers never lose an update.
  */
 export class Collector {
   private readonly commits: GroupCommit<CollectBatch, CollectResult>;
 
   constructor(db: Database, options: CollectorOptions) {
     this.commits = new GroupCommit({
-      writeGroup: (batches) => writeTransaction(db, (em) => this.storeGroup(em, batches)),
-      writeOne: (batch) => writeTransaction(db, async (em) => (await this.storeGroup(em, [batch]))[0]!),
+      writeGroup: (batches) => sqlTransaction(db, (tx) => this.storeGroup(tx, batches)),
+      writeOne: (batch) => sqlTransaction(db, async (tx) => (await this.storeGroup(tx, [batch]))[0]!),
       lanes: db.dialect === 'sqlite' ? 1 : options.writeLanes,
       maxGroup: options.maxGroup,
     });
@@ -99,28 +147,37 @@ export class Collector {
     return this.commits.submit(batch, key);
   }
 
-  private async storeGroup(em: EntityManager, batches: readonly CollectBatch[]): Promise<CollectResult[]> {
-    const state = await this.preload(em, batches);
+  private async storeGroup(tx: SqlTransaction, batches: readonly CollectBatch[]): Promise<CollectResult[]> {
+    const state = await this.preload(tx, batches);
     const results = batches.map((batch) => this.apply(state, batch));
-    await em.flush();
+    await this.write(state);
     return results;
   }
 
   /** Loads, in a few queries for the whole group, every row the group's batches touch. */
-  private async preload(em: EntityManager, batches: readonly CollectBatch[]): Promise<GroupState> {
+  private async preload(tx: SqlTransaction, batches: readonly CollectBatch[]): Promise<GroupState> {
     const state: GroupState = {
-      em,
+      tx,
       now: new Date(),
       sessions: new Map(),
       profiles: new Map(),
       aliases: new Map(),
       knownEvents: new Set(),
+      touchedProfiles: new Set(),
+      touchedSessions: new Set(),
+      newAliases: [],
+      events: [],
     };
     const tracked = batches.filter((b) => !b.profileLess);
 
     const sessionIds = unique(tracked.map((b) => b.sessionId));
     if (sessionIds.length) {
-      for (const session of await em.find(SessionSchema, { id: { $in: sessionIds } })) {
+      const rows = await tx.all(
+        `select ${SESSION_COLUMNS.join(', ')} from session where id in ${placeholders(sessionIds.length)}`,
+        sessionIds,
+      );
+      for (const row of rows) {
+        const session = sessionFromRow(row);
         state.sessions.set(session.id, session);
       }
     }
@@ -131,41 +188,47 @@ export class Collector {
     await this.lockProfiles(state, named);
     const unresolved = named.filter((id) => !state.profiles.has(id));
     if (unresolved.length) {
-      for (const identity of await em.find(ProfileIdentitySchema, { alias: { $in: unresolved } })) {
-        state.aliases.set(identity.alias, identity.profileId);
-      }
+      const rows = await tx.all<{ alias: string; profile_id: string }>(
+        `select alias, profile_id from profile_identity where alias in ${placeholders(unresolved.length)}`,
+        unresolved,
+      );
+      for (const row of rows) state.aliases.set(row.alias, row.profile_id);
       await this.lockProfiles(state, unique(state.aliases.values()));
     }
 
     const eventIds = unique(batches.flatMap((b) => b.events.map((e) => e.id)));
-    if (eventIds.length) {
-      for (const event of await em.find(EventSchema, { id: { $in: eventIds } }, { fields: ['id'] })) {
-        state.knownEvents.add(event.id);
-      }
+    for (const ids of chunks(eventIds, INSERT_CHUNK)) {
+      const rows = await tx.all<{ id: string }>(
+        `select id from event where id in ${placeholders(ids.length)}`,
+        ids,
+      );
+      for (const row of rows) state.knownEvents.add(row.id);
     }
     return state;
   }
 
-  /** Loads and locks (FOR UPDATE on MySQL; SQLite has one writer) profiles, in id order. */
+  /** Loads and locks profiles, in id order so that concurrent groups cannot deadlock. */
   private async lockProfiles(state: GroupState, ids: string[]): Promise<void> {
     const wanted = ids.filter((id) => !state.profiles.has(id)).sort();
     if (!wanted.length) return;
-    const found = await state.em.find(
-      ProfileSchema,
-      { id: { $in: wanted } },
-      { lockMode: LockMode.PESSIMISTIC_WRITE, orderBy: { id: 'asc' } },
+    const rows = await state.tx.all(
+      `select ${PROFILE_COLUMNS.join(', ')} from profile where id in ${placeholders(wanted.length)} order by id${forUpdate(state.tx.dialect)}`,
+      wanted,
     );
-    for (const profile of found) state.profiles.set(profile.id, profile);
+    for (const row of rows) {
+      const profile = profileFromRow(row);
+      state.profiles.set(profile.id, profile);
+    }
   }
 
-  /** Applies one batch to the group's rows in memory; the group's flush writes them all. */
+  /** Applies one batch to the group's rows in memory; `write` stores them all at the end. */
   private apply(state: GroupState, batch: CollectBatch): CollectResult {
     const warnings: string[] = [];
     const existingSession =
       !batch.profileLess && batch.sessionId ? state.sessions.get(batch.sessionId) : undefined;
     const profile = batch.profileLess ? null : this.resolveProfile(state, batch, existingSession, warnings);
 
-    let session: Session | null = null;
+    let session: SessionRecord | null = null;
     let newVisit = false;
     if (profile) {
       if (existingSession) {
@@ -176,10 +239,11 @@ export class Collector {
         session = this.createSession(state, batch, batch.sessionId ?? uuidv7(), profile.id);
         newVisit = true;
       }
+      if (session) state.touchedSessions.add(session.id);
     }
 
     const ids: string[] = [];
-    const stored: string[] = [];
+    const stored: EventRecord[] = [];
     let views = 0;
     for (const tracked of batch.events) {
       const id = tracked.id ?? uuidv7();
@@ -189,10 +253,9 @@ export class Collector {
         continue;
       }
       state.knownEvents.add(id);
-      stored.push(id);
       const type = normaliseEventType(tracked.type);
       if (type === PAGE_VIEW) views++;
-      state.em.create(EventSchema, {
+      const event: EventRecord = {
         id,
         type,
         properties: tracked.properties ?? {},
@@ -206,7 +269,9 @@ export class Collector {
         status: 'collected',
         ip: batch.request.ip,
         userAgent: batch.request.userAgent ?? null,
-      });
+      };
+      stored.push(event);
+      state.events.push(event);
     }
 
     if (profile) {
@@ -218,32 +283,34 @@ export class Collector {
       }
       profile.stats = stats;
       profile.updatedAt = state.now;
+      state.touchedProfiles.add(profile.id);
     }
     return {
       profile: profile ? { id: profile.id } : null,
       session: session ? { id: session.id } : null,
       events: ids,
-      stored,
       warnings,
+      committed: { profile, session, events: stored },
     };
   }
 
   private resolveProfile(
     state: GroupState,
     batch: CollectBatch,
-    existingSession: Session | undefined,
+    existingSession: SessionRecord | undefined,
     warnings: string[],
-  ): Profile {
+  ): ProfileRecord {
     const named = batch.profileId ?? existingSession?.profileId ?? undefined;
     const found = named
       ? (state.profiles.get(named) ?? state.profiles.get(state.aliases.get(named) ?? ''))
       : undefined;
     if (found) return found;
-    const created = createProfile(state.em, state.now);
+    const created = newProfile(state.now);
     state.profiles.set(created.id, created);
     if (batch.profileId !== undefined) {
       if (batch.unknownProfile === 'alias') {
-        addAlias(state.em, created, batch.profileId, 'external', state.now);
+        created.ids = [batch.profileId];
+        state.newAliases.push({ alias: batch.profileId, profileId: created.id, kind: 'external' });
         state.aliases.set(batch.profileId, created.id);
       } else {
         warnings.push(`Profile "${batch.profileId}" is unknown; a new profile "${created.id}" was created.`);
@@ -253,9 +320,14 @@ export class Collector {
     return created;
   }
 
-  private createSession(state: GroupState, batch: CollectBatch, id: string, profileId: string): Session {
+  private createSession(
+    state: GroupState,
+    batch: CollectBatch,
+    id: string,
+    profileId: string,
+  ): SessionRecord {
     const agent = parseUserAgent(batch.request.userAgent, batch.request.language);
-    const session = state.em.create(SessionSchema, {
+    const session: SessionRecord = {
       id,
       profileId,
       context: batch.context,
@@ -266,8 +338,34 @@ export class Collector {
       status: 'active',
       createdAt: state.now,
       updatedAt: state.now,
-    });
+    };
     state.sessions.set(id, session);
     return session;
+  }
+
+  /** Writes everything the group changed: a few multi-row statements. */
+  private async write(state: GroupState): Promise<void> {
+    const { tx } = state;
+    const dialect = tx.dialect;
+    const profiles = [...state.touchedProfiles].map((id) => profileToRow(dialect, state.profiles.get(id)!));
+    for (const rows of chunks(profiles, INSERT_CHUNK)) {
+      await tx.run(...insertRows(dialect, 'profile', PROFILE_COLUMNS, rows, PROFILE_UPDATABLE));
+    }
+    const sessions = [...state.touchedSessions].map((id) => sessionToRow(dialect, state.sessions.get(id)!));
+    for (const rows of chunks(sessions, INSERT_CHUNK)) {
+      await tx.run(...insertRows(dialect, 'session', SESSION_COLUMNS, rows, ['profile_id', 'updated_at']));
+    }
+    if (state.newAliases.length) {
+      const rows = state.newAliases.map((a) => [a.alias, a.profileId, a.kind, toSqlDate(dialect, state.now)]);
+      await tx.run(
+        ...insertRows(dialect, 'profile_identity', ['alias', 'profile_id', 'kind', 'created_at'], rows),
+      );
+    }
+    for (const rows of chunks(
+      state.events.map((e) => eventToRow(dialect, e)),
+      INSERT_CHUNK,
+    )) {
+      await tx.run(...insertRows(dialect, 'event', EVENT_COLUMNS, rows));
+    }
   }
 }

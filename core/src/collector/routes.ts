@@ -114,12 +114,7 @@ export function collectorRoutes({
       events: payload.events,
       request: requestMeta(ctx),
     });
-    const outcome = await processor.process({
-      sourceId: source.id,
-      profileId: result.profile?.id ?? null,
-      sessionId: result.session?.id ?? null,
-      eventIds: result.stored,
-    });
+    const outcome = await processor.process({ sourceId: source.id, ...result.committed });
     ctx.body = {
       profile: result.profile,
       session: result.session,
@@ -160,12 +155,7 @@ export function collectorRoutes({
       events: [event],
       request: requestMeta(ctx),
     });
-    const outcome = await processor.process({
-      sourceId: source.id,
-      profileId: result.profile?.id ?? null,
-      sessionId: null,
-      eventIds: result.stored,
-    });
+    const outcome = await processor.process({ sourceId: source.id, ...result.committed });
     ctx.body = {
       profile: result.profile,
       events: result.events,

@@ -52,6 +52,8 @@ export class FlowService {
   constructor(
     private readonly db: Database,
     private readonly catalog: () => NodeCatalog,
+    /** Called after a deploy, rollback or delete changes what runs. */
+    private readonly onDeploymentChange: () => void = () => {},
   ) {}
 
   /** Checks the shape of a graph (422 naming the field); semantic problems are reported, not thrown. */
@@ -138,11 +140,12 @@ export class FlowService {
       await em.nativeDelete(FlowVersionSchema, { flowId: id });
       em.remove(flow);
     });
+    this.onDeploymentChange();
   }
 
   /** Snapshots the draft as the next version and makes it the deployed one. */
   async deploy(id: string): Promise<FlowVersionView> {
-    return writeTransaction(this.db, async (em) => {
+    const deployed = await writeTransaction(this.db, async (em) => {
       const flow = await em.findOne(FlowSchema, { id });
       if (!flow) throw new ApiError(404, 'not_found', `Flow "${id}" does not exist.`);
       const errors = validateFlow(flow.draft, this.catalog());
@@ -174,6 +177,8 @@ export class FlowService {
       flow.updatedAt = now;
       return versionView(created, version);
     });
+    this.onDeploymentChange();
+    return deployed;
   }
 
   async versions(id: string): Promise<FlowVersionView[]> {
@@ -186,7 +191,7 @@ export class FlowService {
 
   /** Makes an earlier (or later) deployed version the one that runs again. */
   async rollback(id: string, version: number): Promise<FlowVersionView> {
-    return writeTransaction(this.db, async (em) => {
+    const restored = await writeTransaction(this.db, async (em) => {
       const flow = await em.findOne(FlowSchema, { id });
       if (!flow) throw new ApiError(404, 'not_found', `Flow "${id}" does not exist.`);
       const target = await em.findOne(FlowVersionSchema, { flowId: id, version });
@@ -196,6 +201,8 @@ export class FlowService {
       flow.updatedAt = new Date();
       return versionView(target, version);
     });
+    this.onDeploymentChange();
+    return restored;
   }
 }
 

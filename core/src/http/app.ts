@@ -59,8 +59,15 @@ export function createApp({ config, db, logger, adminToken, inFlight, plugins, s
   const sources = new SourceRegistry(db);
   const collector = new Collector(db, { writeLanes: config.writeLanes, maxGroup: config.maxWriteGroup });
   const rules = new RuleService(db);
-  const flows = new FlowService(db, () => plugins.catalog());
-  const processor = new EventProcessor(db, rules, sandbox, logger);
+  const processor = new EventProcessor(db, rules, sandbox, logger, {
+    writeLanes: config.writeLanes,
+    maxGroup: config.maxWriteGroup,
+  });
+  const flows = new FlowService(
+    db,
+    () => plugins.catalog(),
+    () => processor.invalidate(),
+  );
 
   app.use(inFlight.middleware());
   app.use(errorHandler(logger, config.maxBodyBytes));

@@ -8,14 +8,28 @@ import type { Database } from './orm.js';
 
 const MAX_ATTEMPTS = 6;
 
+/** Driver error codes of the same conflicts, for statements run outside the ORM's converter. */
+const TRANSIENT_CODES = new Set([
+  'ER_LOCK_DEADLOCK',
+  'ER_LOCK_WAIT_TIMEOUT',
+  'ER_DUP_ENTRY',
+  'SQLITE_BUSY',
+  'SQLITE_CONSTRAINT_PRIMARYKEY',
+  'SQLITE_CONSTRAINT_UNIQUE',
+]);
+
 /** Failures that another concurrent writer caused; running the whole unit again resolves them. */
-function isTransient(error: unknown): boolean {
-  return (
+export function isTransient(error: unknown): boolean {
+  if (
     error instanceof DeadlockException ||
     error instanceof LockWaitTimeoutException ||
     // Two requests created the same client-owned session or event id at once: the retry finds it.
     error instanceof UniqueConstraintViolationException
-  );
+  ) {
+    return true;
+  }
+  const code = (error as { code?: unknown })?.code;
+  return typeof code === 'string' && TRANSIENT_CODES.has(code);
 }
 
 /**
