@@ -79,7 +79,7 @@ function holder(profile: JsonObject, segments: string[], create: boolean): JsonO
   for (const [depth, key] of segments.slice(0, -1).entries()) {
     const next = Object.hasOwn(current, key) ? current[key] : undefined;
     if (isObject(next)) {
-      current = next;
+      current = writable(current, key, next);
       continue;
     }
     if (!create) return undefined;
@@ -92,10 +92,27 @@ function holder(profile: JsonObject, segments: string[], create: boolean): JsonO
       );
     }
     const created: JsonObject = {};
+    owned.add(created);
     current[key] = created;
     current = created;
   }
   return current;
+}
+
+/**
+ * Objects this `applyOperations` call made itself, and may therefore change. Everything else
+ * still belongs to the caller's profile and is copied before its first change (copy on write),
+ * so applying operations costs the paths it touches, not the size of the profile.
+ */
+let owned = new WeakSet<object>();
+
+/** `parent[key]`, copied into `parent` first unless this call already owns it. */
+function writable(parent: JsonObject, key: string, child: JsonObject): JsonObject {
+  if (owned.has(child)) return child;
+  const copy = { ...child };
+  owned.add(copy);
+  parent[key] = copy;
+  return copy;
 }
 
 function field(
@@ -129,11 +146,12 @@ function consentsOf(profile: JsonObject): JsonObject {
   const consents = profile.consents;
   if (consents === undefined) {
     const created: JsonObject = {};
+    owned.add(created);
     profile.consents = created;
     return created;
   }
   if (!isObject(consents)) throw new OperationFailure('invalid_profile', 'profile.consents is not an object');
-  return consents;
+  return writable(profile, 'consents', consents);
 }
 
 function revokeTime(revokeAt: unknown): string | null {
@@ -238,7 +256,8 @@ export function applyOperations(
   profile: JsonObject,
   operations: readonly ProfileOperation[],
 ): ApplyOperationsResult {
-  const next = structuredClone(profile);
+  const next = { ...profile };
+  owned = new WeakSet([next]);
   for (const [index, operation] of operations.entries()) {
     try {
       if (typeof operation !== 'object' || operation === null) {

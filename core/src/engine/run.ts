@@ -15,6 +15,12 @@ import { applyOperations } from './operations.js';
 /** Runs one node call; in the server the sandbox host, in tests a plain function table. */
 export interface NodeExecutor {
   execute(node: FlowNode, input: NodeRunInput): Promise<NodeRunResult | NodeRunFailure>;
+  /**
+   * True when the executor already hands each node its own copy of the input and answers with
+   * values nobody else holds (the sandbox does both: everything crosses as JSON). The engine
+   * then skips its own defensive copies.
+   */
+  readonly copies?: boolean;
 }
 
 /** The event a flow runs for, with the profile and session as they are before the flow. */
@@ -132,7 +138,7 @@ class FlowRun {
     private readonly clock: () => number,
     private readonly maxNodeRuns: number,
   ) {
-    this.input = structuredClone(input);
+    this.input = executor.copies ? input : structuredClone(input);
     this.profile = this.input.profile;
     this.result = { status: 'ok', operations: [], profile: null, ux: [], response: {}, trace: [] };
   }
@@ -211,7 +217,8 @@ class FlowRun {
   /** Calls the executor on copies of everything, checks the answer and applies its operations. */
   private async execute(node: FlowNode, call: PlannedCall): Promise<CallOutcome> {
     try {
-      const input: NodeRunInput = structuredClone({
+      const copy = this.executor.copies ? <T>(value: T) => value : structuredClone;
+      const input: NodeRunInput = copy({
         event: this.input.event,
         profile: this.profile,
         session: this.input.session,
@@ -219,7 +226,7 @@ class FlowRun {
         config: node.data.config,
         flow: { ...this.input.flow, node: { id: node.id, input: call.input } },
       });
-      const checked = checkOutcome(structuredClone(await this.executor.execute(node, input)));
+      const checked = checkOutcome(copy(await this.executor.execute(node, input)));
       if (checked.kind === 'invalid') return failed('invalid_result', checked.message, []);
       if (checked.kind === 'failure') {
         const { error, logs } = checked.failure;

@@ -8,6 +8,8 @@ export type SandboxLookup = (plugin: string, version: string) => PluginSandbox |
 
 function executorFor(lookup: SandboxLookup): NodeExecutor {
   return {
+    // Inputs cross into the isolate as JSON and results come back freshly parsed.
+    copies: true,
     async execute(node: FlowNode, input: NodeRunInput) {
       const sandbox = lookup(node.data.plugin, node.data.version);
       if (!sandbox) {

@@ -45,6 +45,8 @@ class Worker {
   readonly httpCalls = new Map<number, AbortController>();
   readonly ready: Promise<void>;
   private nextRun = 1;
+  /** Deployed flow versions whose graph this worker already holds. */
+  private readonly graphs = new Set<string>();
 
   constructor(
     readonly child: ChildProcess,
@@ -87,7 +89,14 @@ class Worker {
         );
       }, timeoutMs);
       this.runs.set(id, { resolve, reject, timer });
-      this.send({ kind: 'run', id, request });
+      const flows = request.flows.map((flow) => {
+        if (flow.version === 0) return flow;
+        const key = `${flow.id}@${flow.version}`;
+        if (this.graphs.has(key)) return { id: flow.id, name: flow.name, version: flow.version };
+        this.graphs.add(key);
+        return flow;
+      });
+      this.send({ kind: 'run', id, request: { ...request, flows } });
     });
   }
 

@@ -8,7 +8,11 @@ export interface FlowToRun {
   name: string;
   /** Deployed version, or 0 for a draft. */
   version: number;
-  graph: unknown;
+  /**
+   * The flow graph. Deployed versions never change, so a worker keeps the graphs it has been
+   * sent and the host leaves out those it knows the worker holds.
+   */
+  graph?: unknown;
 }
 
 /** One event's flows, as sent to a sandbox worker: the whole walk happens inside the worker. */

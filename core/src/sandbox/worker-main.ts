@@ -5,7 +5,13 @@
  */
 import { HttpCapability, type PluginSandbox, SandboxHost } from '@cairn/sdk/sandbox';
 import { runEvent } from './event-runner.js';
-import type { HostMessage, PluginBundle, WorkerMessage, WorkerSettings } from './protocol.js';
+import type {
+  EventRunRequest,
+  HostMessage,
+  PluginBundle,
+  WorkerMessage,
+  WorkerSettings,
+} from './protocol.js';
 
 function send(message: WorkerMessage): void {
   process.send?.(message);
@@ -43,6 +49,23 @@ const http = new ForwardedHttp();
 let host: SandboxHost | undefined;
 let settings: WorkerSettings = { limits: {}, maxNodeRuns: 1000 };
 const bundles = new Map<string, PluginBundle>();
+/** Graphs of deployed flow versions, sent once by the host. */
+const graphs = new Map<string, unknown>();
+
+/** Fills in the graphs the host left out because this worker already holds them. */
+function withGraphs(request: EventRunRequest): EventRunRequest {
+  return {
+    ...request,
+    flows: request.flows.map((flow) => {
+      const key = `${flow.id}@${flow.version}`;
+      if (flow.graph !== undefined) {
+        if (flow.version !== 0) graphs.set(key, flow.graph);
+        return flow;
+      }
+      return { ...flow, graph: graphs.get(key) };
+    }),
+  };
+}
 
 function lookup(plugin: string, version: string): PluginSandbox | undefined {
   if (!host) return undefined;
@@ -68,7 +91,7 @@ process.on('message', (message: HostMessage) => {
       return;
     }
     case 'run':
-      runEvent(message.request, lookup, settings.maxNodeRuns).then(
+      runEvent(withGraphs(message.request), lookup, settings.maxNodeRuns).then(
         (result) => send({ kind: 'result', id: message.id, result }),
         (error: unknown) =>
           send({
@@ -88,3 +111,4 @@ process.on('message', (message: HostMessage) => {
 });
 
 process.on('disconnect', () => process.exit(0));
+process.on('SIGTERM', () => process.exit(0));
