@@ -1,6 +1,6 @@
 // Per-call overhead of the sandbox: `npm run bench -w sdk`. Reports the mean time of a trivial
 // node call (and two less trivial ones) with about 1 KB of input, best and median of 10 rounds.
-import type { NodeRunInput } from '../contract.js';
+import type { NodeRunInput, NodeRunResult } from '../contract.js';
 import { buildFixture } from '../fixtures/build-fixture.js';
 import { PluginSandbox } from '../sandbox/index.js';
 
@@ -51,17 +51,62 @@ async function measure(sandbox: PluginSandbox, node: string): Promise<number[]> 
   return rounds.sort((a, b) => a - b);
 }
 
+/**
+ * The `threshold` node's logic as a plain host function with the same input and result shape:
+ * the baseline the sandbox's cost is compared with.
+ */
+function plainThreshold(call: NodeRunInput): NodeRunResult {
+  const stats = (call.profile?.stats ?? {}) as { [name: string]: number };
+  const config = call.config as { counter: string; limit: number };
+  const value = stats[config.counter] ?? 0;
+  return {
+    emissions: [{ port: value > config.limit ? 'above' : 'below', payload: { value, limit: config.limit } }],
+    operations: [],
+    ux: [],
+    response: {},
+    logs: [],
+  };
+}
+
+async function measurePlain(): Promise<number[]> {
+  const rounds: number[] = [];
+  let sink = 0;
+  for (let round = 0; round < ROUNDS; round += 1) {
+    const started = process.hrtime.bigint();
+    for (let call = 0; call < CALLS; call += 1) sink += (await plainThreshold(input)).emissions.length;
+    rounds.push(Number(process.hrtime.bigint() - started) / CALLS / 1000);
+  }
+  if (sink === 0) throw new Error('the baseline did no work');
+  return rounds.sort((a, b) => a - b);
+}
+
+const json = process.argv.includes('--json');
 const sandbox = new PluginSandbox(await buildFixture('scoring-plugin'));
-console.log(`input: ${Buffer.byteLength(JSON.stringify(input))} bytes of JSON`);
+const inputBytes = Buffer.byteLength(JSON.stringify(input));
+const results: { node: string; what: string; bestUs: number; medianUs: number }[] = [];
 for (const [node, what] of [
   ['counter', 'trivial: reads nothing, emits a number'],
   ['threshold', 'reads profile and config, emits an object'],
   ['inspect', 'async, reads and re-emits every input'],
 ] as const) {
   const rounds = await measure(sandbox, node);
-  console.log(
-    `${node.padEnd(10)} best ${rounds[0]?.toFixed(2)} µs, median ${rounds[ROUNDS / 2]?.toFixed(2)} µs per call (${what})`,
-  );
+  results.push({ node, what, bestUs: rounds[0]!, medianUs: rounds[ROUNDS / 2]! });
 }
-console.log(`isolates built: ${sandbox.isolatesCreated}`);
+const plain = await measurePlain();
+results.push({
+  node: 'threshold as a plain function',
+  what: 'same logic, no sandbox',
+  bestUs: plain[0]!,
+  medianUs: plain[ROUNDS / 2]!,
+});
 sandbox.dispose();
+if (json) {
+  console.log(JSON.stringify({ inputBytes, results }));
+} else {
+  console.log(`input: ${inputBytes} bytes of JSON`);
+  for (const r of results) {
+    console.log(
+      `${r.node.padEnd(10)} best ${r.bestUs.toFixed(2)} µs, median ${r.medianUs.toFixed(2)} µs per call (${r.what})`,
+    );
+  }
+}
