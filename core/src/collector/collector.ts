@@ -1,4 +1,6 @@
+import type { JsonObject, ProfileOperation } from '@cairn/sdk';
 import { v7 as uuidv7 } from 'uuid';
+import { applyOperations } from '../engine/index.js';
 import { GroupCommit } from '../storage/group-commit.js';
 import type { Database } from '../storage/orm.js';
 import {
@@ -67,6 +69,17 @@ export interface CollectResult {
   };
 }
 
+/** What one request's flows produced, to commit after they ran. */
+export interface FlowCommit {
+  profileId: string | null;
+  operations: ProfileOperation[];
+  statuses: Map<string, 'processed' | 'error'>;
+  /** Filled in by the commit: operations the stored profile refused, e.g. a counter that became text. */
+  refused: string[];
+}
+
+type WriteItem = { kind: 'collect'; batch: CollectBatch } | { kind: 'commit'; commit: FlowCommit };
+
 export interface CollectorOptions {
   /** Parallel write lanes on MySQL (SQLite always has one writer). */
   writeLanes: number;
@@ -93,6 +106,8 @@ interface GroupState {
   touchedSessions: Set<string>;
   newAliases: { alias: string; profileId: string; kind: string }[];
   events: EventRecord[];
+  /** Event id → status set after its flows ran. */
+  statuses: Map<string, 'processed' | 'error'>;
 }
 
 const unique = (values: Iterable<string | null | undefined>): string[] =>
@@ -102,6 +117,18 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
   const result: T[][] = [];
   for (let i = 0; i < items.length; i += size) result.push(items.slice(i, i + size));
   return result;
+}
+
+/** The parts of a profile that operations may change, as the engine sees them. */
+function mutablePart(profile: ProfileRecord): JsonObject {
+  return {
+    traits: profile.traits,
+    data: profile.data,
+    interests: profile.interests,
+    stats: profile.stats,
+    segments: profile.segments,
+    consents: profile.consents,
+  } as unknown as JsonObject;
 }
 
 function newProfile(now: Date): ProfileRecord {
@@ -123,39 +150,58 @@ function newProfile(now: Date): ProfileRecord {
 }
 
 /**
- * Stores batches of events and updates the profiles and sessions they belong to. Concurrent
- * requests are grouped into one transaction (see `GroupCommit`) of a handful of statements
- * whatever the group's size; each request is answered only after the transaction holding its
- * events has committed. Profile rows are locked (in id order) while their stats change, so
- * concurrent writers never lose an update.
+ * Every write to profiles, sessions and events on the hot path: storing collected events, and
+ * committing what flows did. Concurrent requests are grouped into one transaction (see
+ * `GroupCommit`) of a handful of statements whatever the group's size, so a request whose flows
+ * changed the profile costs no extra transaction under load: its commit rides along with other
+ * requests' collection. Each caller is answered only after the transaction holding its work has
+ * committed. Profile rows are locked (in id order) while they change, and flow operations are
+ * re-applied to the stored state, so concurrent writers never lose an update.
  */
 export class Collector {
-  private readonly commits: GroupCommit<CollectBatch, CollectResult>;
+  private readonly writes: GroupCommit<WriteItem, CollectResult | null>;
 
   constructor(db: Database, options: CollectorOptions) {
-    this.commits = new GroupCommit({
-      writeGroup: (batches) => sqlTransaction(db, (tx) => this.storeGroup(tx, batches)),
-      writeOne: (batch) => sqlTransaction(db, async (tx) => (await this.storeGroup(tx, [batch]))[0]!),
+    this.writes = new GroupCommit({
+      writeGroup: (items) => sqlTransaction(db, (tx) => this.storeGroup(tx, items)),
+      writeOne: (item) => sqlTransaction(db, async (tx) => (await this.storeGroup(tx, [item]))[0]!),
       lanes: db.dialect === 'sqlite' ? 1 : options.writeLanes,
       maxGroup: options.maxGroup,
     });
   }
 
-  collect(batch: CollectBatch): Promise<CollectResult> {
+  /** Stores a batch of events; resolves once they are committed. */
+  async collect(batch: CollectBatch): Promise<CollectResult> {
     // Writes naming the same profile or session share a lane, so they apply in arrival order.
     const key = batch.profileId ?? batch.sessionId ?? uuidv7();
-    return this.commits.submit(batch, key);
+    return (await this.writes.submit({ kind: 'collect', batch }, key))!;
   }
 
-  private async storeGroup(tx: SqlTransaction, batches: readonly CollectBatch[]): Promise<CollectResult[]> {
-    const state = await this.preload(tx, batches);
-    const results = batches.map((batch) => this.apply(state, batch));
+  /** Applies flow operations to the stored profile and sets event statuses; resolves once committed. */
+  async commit(commit: FlowCommit): Promise<void> {
+    await this.writes.submit({ kind: 'commit', commit }, commit.profileId ?? uuidv7());
+  }
+
+  private async storeGroup(
+    tx: SqlTransaction,
+    items: readonly WriteItem[],
+  ): Promise<(CollectResult | null)[]> {
+    const batches = items.flatMap((item) => (item.kind === 'collect' ? [item.batch] : []));
+    const commits = items.flatMap((item) => (item.kind === 'commit' ? [item.commit] : []));
+    const state = await this.preload(tx, batches, commits);
+    const results = items.map((item) =>
+      item.kind === 'collect' ? this.apply(state, item.batch) : this.applyCommit(state, item.commit),
+    );
     await this.write(state);
     return results;
   }
 
-  /** Loads, in a few queries for the whole group, every row the group's batches touch. */
-  private async preload(tx: SqlTransaction, batches: readonly CollectBatch[]): Promise<GroupState> {
+  /** Loads, in a few queries for the whole group, every row the group's items touch. */
+  private async preload(
+    tx: SqlTransaction,
+    batches: readonly CollectBatch[],
+    commits: readonly FlowCommit[],
+  ): Promise<GroupState> {
     const state: GroupState = {
       tx,
       now: new Date(),
@@ -167,6 +213,7 @@ export class Collector {
       touchedSessions: new Set(),
       newAliases: [],
       events: [],
+      statuses: new Map(),
     };
     const tracked = batches.filter((b) => !b.profileLess);
 
@@ -182,9 +229,10 @@ export class Collector {
       }
     }
 
-    const named = unique(
-      tracked.map((b) => b.profileId ?? (b.sessionId ? state.sessions.get(b.sessionId)?.profileId : null)),
-    );
+    const named = unique([
+      ...tracked.map((b) => b.profileId ?? (b.sessionId ? state.sessions.get(b.sessionId)?.profileId : null)),
+      ...commits.map((c) => (c.operations.length ? c.profileId : null)),
+    ]);
     await this.lockProfiles(state, named);
     const unresolved = named.filter((id) => !state.profiles.has(id));
     if (unresolved.length) {
@@ -294,6 +342,22 @@ export class Collector {
     };
   }
 
+  /** Re-applies one request's flow operations to the locked, current profile, one by one. */
+  private applyCommit(state: GroupState, commit: FlowCommit): null {
+    for (const [id, status] of commit.statuses) state.statuses.set(id, status);
+    const profile = commit.profileId ? state.profiles.get(commit.profileId) : undefined;
+    if (!profile || commit.operations.length === 0) return null;
+    let current = mutablePart(profile);
+    for (const operation of commit.operations) {
+      const applied = applyOperations(current, [operation]);
+      if (applied.ok) current = applied.profile;
+      else commit.refused.push(`Profile operation ${operation.op} was not applied: ${applied.error.message}`);
+    }
+    Object.assign(profile, current, { updatedAt: state.now });
+    state.touchedProfiles.add(profile.id);
+    return null;
+  }
+
   private resolveProfile(
     state: GroupState,
     batch: CollectBatch,
@@ -366,6 +430,15 @@ export class Collector {
       INSERT_CHUNK,
     )) {
       await tx.run(...insertRows(dialect, 'event', EVENT_COLUMNS, rows));
+    }
+    for (const status of ['processed', 'error'] as const) {
+      const ids = [...state.statuses].filter(([, s]) => s === status).map(([id]) => id);
+      for (const chunk of chunks(ids, INSERT_CHUNK)) {
+        await tx.run(`update event set status = ? where id in ${placeholders(chunk.length)}`, [
+          status,
+          ...chunk,
+        ]);
+      }
     }
   }
 }

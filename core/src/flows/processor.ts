@@ -1,22 +1,13 @@
-import type { JsonObject, ProfileOperation } from '@cairn/sdk';
+import type { JsonObject } from '@cairn/sdk';
 import type { Logger } from 'pino';
 import { eventView, profileView, sessionView } from '../api/views.js';
+import type { Collector, FlowCommit } from '../collector/collector.js';
 import { applyOperations } from '../engine/index.js';
 import { SandboxRunError } from '../sandbox/pool.js';
 import type { EventRunResult, FlowToRun } from '../sandbox/protocol.js';
 import { FlowSchema, FlowVersionSchema } from '../storage/flow-entities.js';
-import { GroupCommit } from '../storage/group-commit.js';
 import type { Database } from '../storage/orm.js';
-import {
-  type EventRecord,
-  PROFILE_COLUMNS,
-  PROFILE_UPDATABLE,
-  type ProfileRecord,
-  profileFromRow,
-  profileToRow,
-  type SessionRecord,
-} from '../storage/records.js';
-import { forUpdate, insertRows, placeholders, type SqlTransaction, sqlTransaction } from '../storage/sql.js';
+import type { EventRecord, ProfileRecord, SessionRecord } from '../storage/records.js';
 import type { RuleService } from './rules.js';
 
 /** Runs the flows of one event; the sandbox pool in the server. */
@@ -43,58 +34,28 @@ export interface ProcessOutcome {
   errors: string[];
 }
 
-/** The operations and event statuses one request commits after its flows ran. */
-interface Commit {
-  profileId: string | null;
-  operations: ProfileOperation[];
-  statuses: Map<string, 'processed' | 'error'>;
-  /** Operations the stored profile refused, reported back to the client. */
-  refused: string[];
-}
-
 const CACHE_TTL_MS = 2000;
 const MAX_CACHED_VERSIONS = 500;
 
-/** The parts of a profile that operations may change, as the engine sees them. */
-function mutablePart(profile: ProfileRecord): JsonObject {
-  return {
-    traits: profile.traits,
-    data: profile.data,
-    interests: profile.interests,
-    stats: profile.stats,
-    segments: profile.segments,
-    consents: profile.consents,
-  } as unknown as JsonObject;
-}
-
 /**
- * Runs the deployed flows that routing rules select for stored events, then commits the profile
- * operations they produced to the stored profile: the row is locked and each operation re-applied
- * to its current state, so concurrent events for one profile lose no update. Commits of
- * concurrent requests are grouped into shared transactions. Events are marked `processed` or
- * `error`.
+ * Runs the deployed flows that routing rules select for stored events, then hands the profile
+ * operations they produced to the collector's writer, which re-applies them to the locked, stored
+ * profile (so concurrent events for one profile lose no update) and marks the events `processed`
+ * or `error`.
  */
 export class EventProcessor {
   private readonly versions = new Map<string, unknown>();
   private deployed:
     | { flows: Map<string, { name: string; version: number | null }>; until: number }
     | undefined;
-  private readonly commits: GroupCommit<Commit, null>;
 
   constructor(
     private readonly db: Database,
     private readonly rules: RuleService,
     private readonly executor: FlowExecutor,
+    private readonly collector: Collector,
     private readonly logger: Logger,
-    options: { writeLanes: number; maxGroup: number },
-  ) {
-    this.commits = new GroupCommit({
-      writeGroup: (items) => sqlTransaction(db, (tx) => this.commitGroup(tx, items)),
-      writeOne: (item) => sqlTransaction(db, async (tx) => (await this.commitGroup(tx, [item]))[0]!),
-      lanes: db.dialect === 'sqlite' ? 1 : options.writeLanes,
-      maxGroup: options.maxGroup,
-    });
-  }
+  ) {}
 
   /** Forget cached deployments (after a deploy, rollback or delete in this process). */
   invalidate(): void {
@@ -114,7 +75,7 @@ export class EventProcessor {
 
     let profileJson = input.profile ? (profileView(input.profile) as unknown as JsonObject) : null;
     const sessionJson = input.session ? (sessionView(input.session) as unknown as JsonObject) : null;
-    const commit: Commit = {
+    const commit: FlowCommit = {
       profileId: input.profile?.id ?? null,
       operations: [],
       statuses: new Map(),
@@ -154,7 +115,7 @@ export class EventProcessor {
       }
     }
 
-    await this.commits.submit(commit, commit.profileId ?? plans[0]!.event.id);
+    await this.collector.commit(commit);
     outcome.errors.push(...commit.refused);
     return outcome;
   }
@@ -185,45 +146,5 @@ export class EventProcessor {
       result.push({ id, name: flow.name, version: flow.version, graph });
     }
     return result;
-  }
-
-  private async commitGroup(tx: SqlTransaction, items: readonly Commit[]): Promise<null[]> {
-    const ids = [
-      ...new Set(items.flatMap((i) => (i.profileId && i.operations.length ? [i.profileId] : []))),
-    ].sort();
-    if (ids.length) {
-      const rows = await tx.all(
-        `select ${PROFILE_COLUMNS.join(', ')} from profile where id in ${placeholders(ids.length)} order by id${forUpdate(tx.dialect)}`,
-        ids,
-      );
-      const profiles = new Map(rows.map((row) => [row.id as string, profileFromRow(row)]));
-      for (const item of items) {
-        const profile = item.profileId ? profiles.get(item.profileId) : undefined;
-        if (!profile) continue;
-        let current = mutablePart(profile);
-        for (const operation of item.operations) {
-          const applied = applyOperations(current, [operation]);
-          if (applied.ok) current = applied.profile;
-          else
-            item.refused.push(`Profile operation ${operation.op} was not applied: ${applied.error.message}`);
-        }
-        Object.assign(profile, current, { updatedAt: new Date() });
-      }
-      const changed = [...profiles.values()].map((p) => profileToRow(tx.dialect, p));
-      if (changed.length)
-        await tx.run(...insertRows(tx.dialect, 'profile', PROFILE_COLUMNS, changed, PROFILE_UPDATABLE));
-    }
-    for (const status of ['processed', 'error'] as const) {
-      const eventIds = items.flatMap((i) =>
-        [...i.statuses].filter(([, s]) => s === status).map(([id]) => id),
-      );
-      if (eventIds.length) {
-        await tx.run(`update event set status = ? where id in ${placeholders(eventIds.length)}`, [
-          status,
-          ...eventIds,
-        ]);
-      }
-    }
-    return items.map(() => null);
   }
 }

@@ -59,10 +59,7 @@ export function createApp({ config, db, logger, adminToken, inFlight, plugins, s
   const sources = new SourceRegistry(db);
   const collector = new Collector(db, { writeLanes: config.writeLanes, maxGroup: config.maxWriteGroup });
   const rules = new RuleService(db);
-  const processor = new EventProcessor(db, rules, sandbox, logger, {
-    writeLanes: config.writeLanes,
-    maxGroup: config.maxWriteGroup,
-  });
+  const processor = new EventProcessor(db, rules, sandbox, collector, logger);
   const flows = new FlowService(
     db,
     () => plugins.catalog(),
