@@ -1,5 +1,6 @@
+import { type AddressInfo, connect, createServer, type Socket } from 'node:net';
 import { expect } from 'chai';
-import { testDialects } from '../test-support/databases.js';
+import { type TestDialect, testDialects } from '../test-support/databases.js';
 import { startTestServer, type TestServer } from '../test-support/server.js';
 
 for (const dialect of testDialects()) {
@@ -118,6 +119,48 @@ for (const dialect of testDialects()) {
         status: 'ready',
         database: dialect.name,
       });
+    });
+  });
+}
+
+for (const dialect of testDialects().filter((d) => d.name === 'mysql')) {
+  describe('readiness', () => {
+    it('answers 503 with a JSON error while the database is unreachable', async () => {
+      // A loopback relay in front of MySQL, which the test can cut like a network outage.
+      const database = await dialect.create();
+      const target = new URL(database.url);
+      const sockets = new Set<Socket>();
+      const relay = createServer((client) => {
+        const upstream = connect(Number(target.port || 3306), target.hostname);
+        sockets.add(client).add(upstream);
+        client.pipe(upstream).pipe(client);
+        const drop = () => {
+          client.destroy();
+          upstream.destroy();
+        };
+        client.on('error', drop).on('close', drop);
+        upstream.on('error', drop).on('close', drop);
+      });
+      await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
+      const relayed = new URL(database.url);
+      relayed.host = `127.0.0.1:${(relay.address() as AddressInfo).port}`;
+      const viaRelay: TestDialect = {
+        name: 'mysql',
+        create: async () => ({ url: relayed.toString(), drop: async () => {} }),
+      };
+      const server = await startTestServer(viaRelay);
+      try {
+        expect((await server.request('/readyz')).status).to.equal(200);
+        relay.close();
+        for (const socket of sockets) socket.destroy();
+        const response = await server.request('/readyz');
+        expect(response.status).to.equal(503);
+        expect(((await response.json()) as any).error.code).to.equal('not_ready');
+        expect((await server.request('/healthz')).status, 'the process itself still serves').to.equal(200);
+      } finally {
+        await server.stop();
+        await database.drop();
+      }
     });
   });
 }
