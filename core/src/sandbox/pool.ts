@@ -47,6 +47,8 @@ class Worker {
   private nextRun = 1;
   /** Deployed flow versions whose graph this worker already holds. */
   private readonly graphs = new Set<string>();
+  /** Runs queued during this turn of the event loop, sent together. */
+  private outbox: { id: number; request: EventRunRequest }[] = [];
 
   constructor(
     readonly child: ChildProcess,
@@ -96,22 +98,29 @@ class Worker {
         this.graphs.add(key);
         return flow;
       });
-      this.send({ kind: 'run', id, request: { ...request, flows } });
+      if (this.outbox.length === 0) setImmediate(() => this.flush());
+      this.outbox.push({ id, request: { ...request, flows } });
     });
+  }
+
+  private flush(): void {
+    const runs = this.outbox;
+    this.outbox = [];
+    this.send({ kind: 'run', runs });
   }
 
   private onMessage(message: WorkerMessage): void {
     switch (message.kind) {
-      case 'result':
-      case 'failed': {
-        const run = this.runs.get(message.id);
-        if (!run) return;
-        this.runs.delete(message.id);
-        clearTimeout(run.timer);
-        if (message.kind === 'result') run.resolve(message.result);
-        else run.reject(new SandboxRunError('run_failed', message.error.message));
+      case 'done':
+        for (const outcome of message.outcomes) {
+          const run = this.runs.get(outcome.id);
+          if (!run) continue;
+          this.runs.delete(outcome.id);
+          clearTimeout(run.timer);
+          if ('result' in outcome) run.resolve(outcome.result);
+          else run.reject(new SandboxRunError('run_failed', outcome.error.message));
+        }
         return;
-      }
       case 'http': {
         const abort = new AbortController();
         this.httpCalls.set(message.callId, abort);

@@ -50,16 +50,20 @@ export interface WorkerSettings {
   maxNodeRuns: number;
 }
 
-/** Host → worker. */
+export type RunOutcome = { id: number; result: EventRunResult } | { id: number; error: NodeError };
+
+/**
+ * Host → worker. Runs (and their outcomes, the other way) travel in batches: everything queued
+ * during one turn of the event loop crosses in one message.
+ */
 export type HostMessage =
   | { kind: 'configure'; settings: WorkerSettings; plugins: PluginBundle[] }
-  | { kind: 'run'; id: number; request: EventRunRequest }
+  | { kind: 'run'; runs: { id: number; request: EventRunRequest }[] }
   | { kind: 'http-reply'; callId: number; reply: string };
 
 /** Worker → host. */
 export type WorkerMessage =
   | { kind: 'ready' }
-  | { kind: 'result'; id: number; result: EventRunResult }
-  | { kind: 'failed'; id: number; error: NodeError }
+  | { kind: 'done'; outcomes: RunOutcome[] }
   | { kind: 'http'; callId: number; requestJson: string; hosts: string[] }
   | { kind: 'http-abort'; callId: number };

@@ -9,12 +9,27 @@ import type {
   EventRunRequest,
   HostMessage,
   PluginBundle,
+  RunOutcome,
   WorkerMessage,
   WorkerSettings,
 } from './protocol.js';
 
 function send(message: WorkerMessage): void {
   process.send?.(message);
+}
+
+/** Outcomes finished during this turn of the event loop, sent together. */
+let finished: RunOutcome[] = [];
+
+function finish(outcome: RunOutcome): void {
+  if (finished.length === 0) {
+    setImmediate(() => {
+      const outcomes = finished;
+      finished = [];
+      send({ kind: 'done', outcomes });
+    });
+  }
+  finished.push(outcome);
 }
 
 /** `ctx.http.fetch` of the isolates in this process: forwarded to the host process. */
@@ -91,15 +106,13 @@ process.on('message', (message: HostMessage) => {
       return;
     }
     case 'run':
-      runEvent(withGraphs(message.request), lookup, settings.maxNodeRuns).then(
-        (result) => send({ kind: 'result', id: message.id, result }),
-        (error: unknown) =>
-          send({
-            kind: 'failed',
-            id: message.id,
-            error: { code: 'run_failed', message: (error as Error).message },
-          }),
-      );
+      for (const { id, request } of message.runs) {
+        runEvent(withGraphs(request), lookup, settings.maxNodeRuns).then(
+          (result) => finish({ id, result }),
+          (error: unknown) =>
+            finish({ id, error: { code: 'run_failed', message: (error as Error).message } }),
+        );
+      }
       return;
     case 'http-reply': {
       const resolve = http.pending.get(message.callId);
