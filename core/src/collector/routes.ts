@@ -6,7 +6,7 @@ import { validator } from '../http/validation.js';
 import type { SourceRegistry } from '../sources/sources.js';
 import { originAllowed } from '../sources/sources.js';
 import type { EventSource } from '../storage/entities.js';
-import type { Collector, RequestMeta } from './collector.js';
+import type { CollectBatch, Collector, RequestMeta } from './collector.js';
 import { checkEvents, TrackedEventSchema, TrackPayloadSchema } from './schema.js';
 
 export interface CollectorRoutesOptions {
@@ -99,12 +99,27 @@ export function collectorRoutes({
 }: CollectorRoutesOptions): Router {
   const router = new Router();
 
+  /** Stores the batch, then runs its flows: the answer both endpoints give. */
+  const collectAndRun = async (batch: CollectBatch) => {
+    const result = await collector.collect(batch);
+    const outcome = await processor.process({ sourceId: batch.sourceId, ...result.committed });
+    return {
+      profile: result.profile,
+      session: result.session,
+      events: result.events,
+      ux: outcome.ux,
+      response: outcome.response,
+      errors: outcome.errors,
+      warnings: result.warnings,
+    };
+  };
+
   router.post('/track', async (ctx) => {
     const payload = validateTrack(trackBody(ctx));
     checkEvents(payload.events, maxEventsPerRequest);
     const source = await sources.authorise(payload.source.id, writeKeyOf(ctx));
     checkOrigin(ctx, source);
-    const result = await collector.collect({
+    const answer = await collectAndRun({
       sourceId: source.id,
       profileId: payload.profile?.id,
       unknownProfile: 'new',
@@ -114,16 +129,7 @@ export function collectorRoutes({
       events: payload.events,
       request: requestMeta(ctx),
     });
-    const outcome = await processor.process({ sourceId: source.id, ...result.committed });
-    ctx.body = {
-      profile: result.profile,
-      session: result.session,
-      events: result.events,
-      ux: outcome.ux,
-      response: outcome.response,
-      errors: outcome.errors,
-      warnings: result.warnings,
-    };
+    ctx.body = answer;
   });
 
   const collect = async (ctx: Context & { params: Record<string, string> }) => {
@@ -145,7 +151,7 @@ export function collectorRoutes({
     }
     const event = { type: eventType, properties };
     checkEvents([event], maxEventsPerRequest);
-    const result = await collector.collect({
+    const { session: _none, ...answer } = await collectAndRun({
       sourceId: source.id,
       profileId: profileId === undefined ? undefined : String(profileId),
       unknownProfile: 'alias',
@@ -155,15 +161,7 @@ export function collectorRoutes({
       events: [event],
       request: requestMeta(ctx),
     });
-    const outcome = await processor.process({ sourceId: source.id, ...result.committed });
-    ctx.body = {
-      profile: result.profile,
-      events: result.events,
-      ux: outcome.ux,
-      response: outcome.response,
-      errors: outcome.errors,
-      warnings: result.warnings,
-    };
+    ctx.body = answer;
   };
   router.get('/collect/:eventType/:sourceId', collect);
   router.post('/collect/:eventType/:sourceId', collect);

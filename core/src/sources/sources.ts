@@ -73,6 +73,18 @@ function sameSecret(expected: string, given: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
+/** Every setting of a source, defaults filled in: a create and a replace store the same. */
+function settingsOf(input: SourceInput) {
+  return {
+    name: input.name,
+    type: input.type,
+    enabled: input.enabled ?? true,
+    allowedOrigins: input.allowedOrigins ?? ['*'],
+    writeKey: input.writeKey ?? null,
+    config: input.config ?? {},
+  };
+}
+
 const CACHE_TTL_MS = 2000;
 
 /**
@@ -123,17 +135,7 @@ export class SourceRegistry {
       throw new ApiError(409, 'source_exists', `Event source "${id}" already exists.`, 'id');
     }
     const now = new Date();
-    const source = em.create(EventSourceSchema, {
-      id,
-      name: input.name,
-      type: input.type,
-      enabled: input.enabled ?? true,
-      allowedOrigins: input.allowedOrigins ?? ['*'],
-      writeKey: input.writeKey ?? null,
-      config: input.config ?? {},
-      createdAt: now,
-      updatedAt: now,
-    });
+    const source = em.create(EventSourceSchema, { id, ...settingsOf(input), createdAt: now, updatedAt: now });
     await em.flush();
     this.cache.delete(id);
     return source;
@@ -146,15 +148,7 @@ export class SourceRegistry {
     const em = this.db.em();
     const source = await em.findOne(EventSourceSchema, { id });
     if (!source) throw new ApiError(404, 'not_found', `Event source "${id}" does not exist.`);
-    em.assign(source, {
-      name: input.name,
-      type: input.type,
-      enabled: input.enabled ?? true,
-      allowedOrigins: input.allowedOrigins ?? ['*'],
-      writeKey: input.writeKey ?? null,
-      config: input.config ?? {},
-      updatedAt: new Date(),
-    });
+    em.assign(source, { ...settingsOf(input), updatedAt: new Date() });
     await em.flush();
     this.cache.delete(id);
     return source;
