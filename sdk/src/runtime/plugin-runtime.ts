@@ -20,11 +20,11 @@ export interface PluginRuntime {
   /** The plugin's self-description as manifest JSON. */
   describe(): string;
   /**
-   * Run a node. `input` holds the JSON of event, profile, session, payload, config and flow,
-   * in that order, separated by NUL characters (which JSON text never contains unescaped).
-   * Returns the reply JSON, or `undefined` while `run`'s promise is pending.
+   * Run a node. `request` holds the node id, then the JSON of event, profile, session, payload,
+   * config and flow, in that order, separated by NUL characters (which JSON text never contains
+   * unescaped). Returns the reply JSON, or `undefined` while `run`'s promise is pending.
    */
-  invoke(nodeId: string, input: string, allowFetch: boolean): string | undefined;
+  invoke(request: string, allowFetch: boolean): string | undefined;
   /** The reply of the last invocation whose promise settled after `invoke` returned. */
   take(): string | undefined;
 }
@@ -36,6 +36,7 @@ export function createPluginRuntime(plugin: Loose, host: RuntimeHost, outputLimi
   const stringify = JSON.stringify;
   const parse = JSON.parse;
   const freeze = Object.freeze;
+  const keys = Object.keys;
   const isArray = Array.isArray;
   const defineProperty = Object.defineProperty;
   // Every definition is described (so the build sees duplicates); calls go to the first with an id.
@@ -56,7 +57,8 @@ export function createPluginRuntime(plugin: Loose, host: RuntimeHost, outputLimi
       if (isArray(value)) {
         for (let index = 0; index < value.length; index += 1) deepFreeze(value[index]);
       } else {
-        for (const key in value) deepFreeze(value[key]);
+        const names = keys(value);
+        for (let index = 0; index < names.length; index += 1) deepFreeze(value[names[index] as string]);
       }
       freeze(value);
     }
@@ -77,6 +79,8 @@ export function createPluginRuntime(plugin: Loose, host: RuntimeHost, outputLimi
   };
   const errorText = (error: unknown): string =>
     error instanceof Error ? `${error.name}: ${error.message}` : `thrown value: ${String(error)}`;
+  const sized = (text: string): string =>
+    text.length > outputLimit ? stringify({ ok: false, stage: 'size', length: text.length }) : text;
   const reply = (body: unknown): string => {
     let text: string | undefined;
     try {
@@ -86,24 +90,101 @@ export function createPluginRuntime(plugin: Loose, host: RuntimeHost, outputLimi
     }
     if (text === undefined)
       return stringify({ ok: false, stage: 'serialize', message: 'result is not JSON' });
-    if (text.length > outputLimit) return stringify({ ok: false, stage: 'size', length: text.length });
-    return text;
+    return sized(text);
   };
 
-  /** What one node call has recorded so far; closed when the call finishes. */
+  /**
+   * Parsed, deep-frozen input sections by their JSON text. Consecutive calls often carry the same
+   * event, session, profile or payload (and one node its same config), so a section whose text
+   * equals the last one seen at its place is not parsed and frozen again. Sharing is safe: the
+   * values are deep-frozen, so no call can change what a later call reads.
+   */
+  const lastText: (string | undefined)[] = [undefined, undefined, undefined, undefined, undefined, undefined];
+  const lastValue: Loose[] = [undefined, undefined, undefined, undefined, undefined, undefined];
+  /** Texts above this size are not kept between calls, so the cache never holds much memory. */
+  const CACHE_TEXT_LIMIT = 64 * 1024;
+  const CONFIG = 4;
+  const PROFILE = 1;
+
+  /** What the runtime keeps per node: its declared outputs and its `emit`, built on first call. */
+  interface NodeEntry {
+    readonly node: Loose;
+    readonly nodeId: string;
+    readonly outputs: readonly string[];
+    readonly emit: (port: string, payload?: unknown) => unknown;
+    configText: string | undefined;
+    config: Loose;
+  }
+  const entries = new Map<string, NodeEntry>();
+  const entryFor = (nodeId: string, node: Loose): NodeEntry => {
+    let entry = entries.get(nodeId);
+    if (entry !== undefined && entry.node === node) return entry;
+    const outputs: readonly string[] = freeze(
+      isArray(node.outputs) ? node.outputs.filter((port: unknown) => typeof port === 'string') : [],
+    );
+    const emit = freeze((port: string, payload: unknown = null) => {
+      if (!outputs.includes(port)) {
+        throw new Error(
+          `emit: '${port}' is not an output of node '${nodeId}' (outputs: ${outputs.join(', ')})`,
+        );
+      }
+      return { port, payload: jsonValue(`emit '${port}'`, payload) };
+    });
+    entry = { node, nodeId, outputs, emit, configText: undefined, config: undefined };
+    entries.set(nodeId, entry);
+    return entry;
+  };
+
+  /** What one node call has recorded so far, its input texts, and the facets built for it. */
   class CallState {
     readonly operations: unknown[] = [];
     readonly ux: unknown[] = [];
     readonly response: Record<string, unknown> = Object.create(null);
     open = true;
+    /** Parsed sections of this call, so every read in one call sees the same object. */
+    readonly parsed: Loose[] = [undefined, undefined, undefined, undefined, undefined, undefined];
+    profile: ProfileView | undefined;
+    segments: Loose;
+    consents: Loose;
+    ux_: Loose;
+    response_: Loose;
+    log: Loose;
+    http: Loose;
     constructor(
-      readonly nodeId: string,
-      readonly outputs: readonly string[],
+      readonly entry: NodeEntry,
+      readonly texts: string[],
       readonly allowFetch: boolean,
     ) {}
     record(what: string, operation?: unknown): void {
       if (!this.open) throw new Error(`${what}: the node call has already finished`);
       if (operation !== undefined) this.operations.push(operation);
+    }
+    section(index: number): Loose {
+      const own = this.parsed[index];
+      if (own !== undefined) return own;
+      const text = this.texts[index + 1] ?? 'null';
+      const entry = this.entry;
+      let value: Loose;
+      if (index === CONFIG) {
+        if (entry.configText === text) value = entry.config;
+        else {
+          value = deepFreeze(parse(text));
+          if (text.length <= CACHE_TEXT_LIMIT) {
+            entry.configText = text;
+            entry.config = value;
+          }
+        }
+      } else if (lastText[index] === text) {
+        value = lastValue[index];
+      } else {
+        value = deepFreeze(parse(text));
+        if (text.length <= CACHE_TEXT_LIMIT) {
+          lastText[index] = text;
+          lastValue[index] = value;
+        }
+      }
+      this.parsed[index] = value;
+      return value;
     }
   }
 
@@ -113,8 +194,16 @@ export function createPluginRuntime(plugin: Loose, host: RuntimeHost, outputLimi
     constructor(call: CallState, data: Loose) {
       this.#call = call;
       if (data !== null && typeof data === 'object' && !isArray(data)) {
-        for (const key of Object.keys(data)) {
-          defineProperty(this, key, { value: deepFreeze(data[key]), enumerable: true });
+        // `data` is deep-frozen already; its values are shared, not copied. Assignment is the
+        // cheap way to add a property; a key the prototype chain already knows (`__proto__`,
+        // a method name, anything plugin code defined there) is defined instead, so no setter
+        // runs and nothing inherited is consulted. `freeze` makes both kinds read-only.
+        const names = keys(data);
+        const view = this as Loose;
+        for (let index = 0; index < names.length; index += 1) {
+          const key = names[index] as string;
+          if (key in view) defineProperty(view, key, { value: data[key], enumerable: true });
+          else view[key] = data[key];
         }
       }
       freeze(this);
@@ -148,38 +237,23 @@ export function createPluginRuntime(plugin: Loose, host: RuntimeHost, outputLimi
     }
   }
 
-  /** `ctx`: data sections are parsed and frozen on first access, most nodes read only a few. */
+  /**
+   * `ctx`: data sections are parsed and frozen on first access (or taken from the cache above),
+   * facets are built on first use; a trivial node pays for none of them.
+   */
   class NodeCallContext {
     readonly #call: CallState;
-    readonly #sections: string[];
-    readonly #parsed: Loose[] = [undefined, undefined, undefined, undefined, undefined, undefined];
-    #profile: ProfileView | undefined;
-    #segments: Loose;
-    #consents: Loose;
-    #ux: Loose;
-    #response: Loose;
-    #log: Loose;
-    #http: Loose;
     readonly emit;
 
-    constructor(call: CallState, sections: string[]) {
+    constructor(call: CallState) {
       this.#call = call;
-      this.#sections = sections;
-      this.emit = (port: string, payload: unknown = null) => {
-        if (!call.outputs.includes(port)) {
-          throw new Error(
-            `emit: '${port}' is not an output of node '${call.nodeId}' (outputs: ${call.outputs.join(', ')})`,
-          );
-        }
-        return { port, payload: jsonValue(`emit '${port}'`, payload) };
-      };
+      this.emit = call.entry.emit;
       freeze(this);
     }
 
-    // Facets are built on first use: a trivial node pays for none of them.
     get segments() {
       const call = this.#call;
-      this.#segments ??= {
+      call.segments ??= {
         add: (segment: string) =>
           call.record('segments.add', {
             op: 'segment.add',
@@ -191,11 +265,11 @@ export function createPluginRuntime(plugin: Loose, host: RuntimeHost, outputLimi
             segment: requireText('segments.remove segment', segment),
           }),
       };
-      return this.#segments;
+      return call.segments;
     }
     get consents() {
       const call = this.#call;
-      this.#consents ??= {
+      call.consents ??= {
         grant: (consent: string, options?: { revokeAt?: string | Date }) => {
           const operation: Record<string, unknown> = {
             op: 'consent.grant',
@@ -212,47 +286,49 @@ export function createPluginRuntime(plugin: Loose, host: RuntimeHost, outputLimi
             consent: requireText('consents.revoke consent', consent),
           }),
       };
-      return this.#consents;
+      return call.consents;
     }
     get ux() {
       const call = this.#call;
-      this.#ux ??= {
+      call.ux_ ??= {
         show: (widget: unknown) => {
           call.record('ux.show');
           call.ux.push(jsonValue('ux.show', widget));
         },
       };
-      return this.#ux;
+      return call.ux_;
     }
     get response() {
       const call = this.#call;
-      this.#response ??= {
+      call.response_ ??= {
         set: (key: string, value: unknown) => {
           call.record('response.set');
           call.response[requireText('response.set key', key)] = jsonValue('response.set', value);
         },
       };
-      return this.#response;
+      return call.response_;
     }
     get log() {
       const call = this.#call;
-      const line = (level: string) => (message: string) => {
-        call.record(`log.${level}`);
-        host.log(level, String(message));
-      };
-      this.#log ??= { info: line('info'), warn: line('warn'), error: line('error') };
-      return this.#log;
+      if (call.log === undefined) {
+        const line = (level: string) => (message: string) => {
+          call.record(`log.${level}`);
+          host.log(level, String(message));
+        };
+        call.log = { info: line('info'), warn: line('warn'), error: line('error') };
+      }
+      return call.log;
     }
     get http() {
       const call = this.#call;
-      this.#http ??= {
+      call.http ??= {
         fetch: async (
           url: string,
           init?: { method?: string; headers?: Record<string, string>; body?: string },
         ) => {
           call.record('http.fetch');
           if (!call.allowFetch) {
-            throw new Error(`http.fetch: node '${call.nodeId}' declares no permissions.http.hosts`);
+            throw new Error(`http.fetch: node '${call.entry.nodeId}' declares no permissions.http.hosts`);
           }
           const request = {
             url: String(url),
@@ -271,35 +347,28 @@ export function createPluginRuntime(plugin: Loose, host: RuntimeHost, outputLimi
           });
         },
       };
-      return this.#http;
+      return call.http;
     }
 
-    #section(index: number): Loose {
-      const cached = this.#parsed[index];
-      if (cached !== undefined) return cached;
-      const value = deepFreeze(parse(this.#sections[index] ?? 'null'));
-      this.#parsed[index] = value;
-      return value;
-    }
     get event() {
-      return this.#section(0);
+      return this.#call.section(0);
     }
     get profile() {
-      if (this.#profile === undefined)
-        this.#profile = new ProfileView(this.#call, parse(this.#sections[1] ?? 'null'));
-      return this.#profile;
+      const call = this.#call;
+      call.profile ??= new ProfileView(call, call.section(PROFILE));
+      return call.profile;
     }
     get session() {
-      return this.#section(2);
+      return this.#call.section(2);
     }
     get payload() {
-      return this.#section(3);
+      return this.#call.section(3);
     }
     get config() {
-      return this.#section(4);
+      return this.#call.section(CONFIG);
     }
     get flow() {
-      return this.#section(5);
+      return this.#call.section(5);
     }
   }
 
@@ -332,31 +401,50 @@ export function createPluginRuntime(plugin: Loose, host: RuntimeHost, outputLimi
     return stringify({ ok: true, manifest });
   };
 
-  const invoke = (nodeId: string, input: string, allowFetch: boolean): string | undefined => {
+  /**
+   * The reply of a finished call, assembled from its parts: the runtime's own lists are
+   * serialised only when not empty. Anything unusual (a part JSON cannot represent, or that
+   * serialises to nothing) takes the general path, which reports it.
+   */
+  const complete = (call: CallState, returned: unknown): string => {
+    call.open = false;
+    const emissions =
+      returned === undefined || returned === null ? [] : isArray(returned) ? returned : [returned];
+    const { operations, ux, response } = call;
+    try {
+      const emitted = stringify(emissions);
+      const recorded = operations.length === 0 ? '[]' : stringify(operations);
+      const shown = ux.length === 0 ? '[]' : stringify(ux);
+      const answered = keys(response).length === 0 ? '{}' : stringify(response);
+      if (emitted !== undefined && recorded !== undefined && shown !== undefined && answered !== undefined) {
+        return sized(
+          `{"ok":true,"result":{"emissions":${emitted},"operations":${recorded},"ux":${shown},"response":${answered}}}`,
+        );
+      }
+    } catch {
+      // The general path below serialises again and reports the error.
+    }
+    return reply({ ok: true, result: { emissions, operations, ux, response } });
+  };
+  const fail = (call: CallState, error: unknown): string => {
+    call.open = false;
+    return reply({ ok: false, stage: 'run', message: errorText(error) });
+  };
+
+  const invoke = (request: string, allowFetch: boolean): string | undefined => {
     settled = undefined;
     invocation += 1;
     const current = invocation;
+    const texts = request.split('\u0000');
+    const nodeId = texts[0] as string;
     const node = nodes.get(nodeId);
-    if (node === undefined || typeof node.run !== 'function') {
+    const run = node?.run;
+    if (typeof run !== 'function') {
       return stringify({ ok: false, stage: 'run', message: `the plugin bundle has no node '${nodeId}'` });
     }
-    const call = new CallState(nodeId, isArray(node.outputs) ? node.outputs : [], allowFetch);
-    const ctx = new NodeCallContext(call, input.split('\u0000'));
-    const complete = (returned: unknown): string => {
-      call.open = false;
-      const emissions =
-        returned === undefined || returned === null ? [] : isArray(returned) ? returned : [returned];
-      return reply({
-        ok: true,
-        result: { emissions, operations: call.operations, ux: call.ux, response: call.response },
-      });
-    };
-    const fail = (error: unknown): string => {
-      call.open = false;
-      return reply({ ok: false, stage: 'run', message: errorText(error) });
-    };
+    const call = new CallState(entryFor(nodeId, node), texts, allowFetch);
     try {
-      const returned = node.run(ctx);
+      const returned = run.call(node, new NodeCallContext(call));
       if (
         returned !== null &&
         typeof returned === 'object' &&
@@ -364,17 +452,17 @@ export function createPluginRuntime(plugin: Loose, host: RuntimeHost, outputLimi
       ) {
         Promise.resolve(returned).then(
           (value) => {
-            if (current === invocation) settled = complete(value);
+            if (current === invocation) settled = complete(call, value);
           },
           (error) => {
-            if (current === invocation) settled = fail(error);
+            if (current === invocation) settled = fail(call, error);
           },
         );
         return undefined;
       }
-      return complete(returned);
+      return complete(call, returned);
     } catch (error) {
-      return fail(error);
+      return fail(call, error);
     }
   };
 

@@ -35,31 +35,37 @@ function bootstrap(
     runtime = createRuntime(exported?.default, host, outputLimit);
     return runtime.describe();
   };
-  const invoke = (nodeId: string, inputJson: string, allowFetch: boolean) =>
-    runtime === undefined ? undefined : runtime.invoke(nodeId, inputJson, allowFetch);
+  // One entry per capability set, so a call crosses with a single string argument.
+  const invokeSync = (request: string) =>
+    runtime === undefined ? undefined : runtime.invoke(request, false);
+  const invokeAsync = (request: string) =>
+    runtime === undefined ? undefined : runtime.invoke(request, true);
   const take = () => (runtime === undefined ? undefined : runtime.take());
-  return [attach, invoke, take];
+  return [attach, invokeSync, invokeAsync, take];
 }
 
 /** CPU budget for a bundle's top-level code and self-description; paid once per isolate. */
 const LOAD_TIMEOUT_MS = 5000;
 /** `take` only hands over a string the isolate already holds. */
-const TAKE_TIMEOUT_MS = 100;
+const TAKE_OPTIONS = { timeout: 100 };
 
 const BOOTSTRAP_SOURCE = `return (${bootstrap.toString()})((${createPluginRuntime.toString()}), $0, $1, $2);`;
 
 /**
  * One isolate and context holding one plugin script: compiled once, reused for every call
- * until a limit kills it. Calls cross as JSON strings, the cheapest copy isolated-vm offers.
+ * until a limit kills it. A call crosses as one string (node id and input JSON sections joined
+ * by NUL, see `PluginRuntime.invoke`) and its reply comes back as one JSON string: the cheapest
+ * copies isolated-vm offers.
  */
 export class IsolateInstance {
   readonly isolate: ivm.Isolate;
-  readonly #invoke: ivm.Reference<
-    (nodeId: string, inputJson: string, allowFetch: boolean) => string | undefined
-  >;
+  readonly #invokeSync: ivm.Reference<(request: string) => string | undefined>;
+  readonly #invokeAsync: ivm.Reference<(request: string) => string | undefined>;
   readonly #take: ivm.Reference<() => string | undefined>;
   /** The plugin's self-description (`{ ok, manifest }` JSON) produced while loading. */
   readonly description: string;
+  /** `applySync` options, reused while the CPU limit stays the same. */
+  #callOptions: { timeout: number } = { timeout: 0 };
 
   constructor(
     script: string,
@@ -85,8 +91,9 @@ export class IsolateInstance {
       compiled.runSync(context, { timeout: LOAD_TIMEOUT_MS });
       compiled.release();
       const attach = entries.getSync(0, { reference: true });
-      this.#invoke = entries.getSync(1, { reference: true });
-      this.#take = entries.getSync(2, { reference: true });
+      this.#invokeSync = entries.getSync(1, { reference: true });
+      this.#invokeAsync = entries.getSync(2, { reference: true });
+      this.#take = entries.getSync(3, { reference: true });
       this.description = String(attach.applySync(undefined, [], { timeout: LOAD_TIMEOUT_MS }));
     } catch (error) {
       this.dispose();
@@ -95,21 +102,24 @@ export class IsolateInstance {
   }
 
   /** Run a node on the calling thread (no capability may await the host). */
-  invokeSync(nodeId: string, inputJson: string, cpuMs: number): string | undefined {
-    return (
-      this.#invoke.applySync(undefined, [nodeId, inputJson, false], { timeout: cpuMs }) ?? this.takeSync()
-    );
+  invokeSync(request: string, cpuMs: number): string | undefined {
+    return this.#invokeSync.applySync(undefined, [request], this.#options(cpuMs)) ?? this.takeSync();
   }
 
   /** Run a node on the isolate's own thread, so it may block on asynchronous capabilities. */
-  async invokeAsync(nodeId: string, inputJson: string, cpuMs: number): Promise<string | undefined> {
-    const reply = await this.#invoke.apply(undefined, [nodeId, inputJson, true], { timeout: cpuMs });
+  async invokeAsync(request: string, cpuMs: number): Promise<string | undefined> {
+    const reply = await this.#invokeAsync.apply(undefined, [request], this.#options(cpuMs));
     return reply ?? this.takeSync();
+  }
+
+  #options(cpuMs: number): { timeout: number } {
+    if (this.#callOptions.timeout !== cpuMs) this.#callOptions = { timeout: cpuMs };
+    return this.#callOptions;
   }
 
   /** The reply of a node whose `run` promise settled in the microtasks after the call returned. */
   takeSync(): string | undefined {
-    return this.#take.applySync(undefined, [], { timeout: TAKE_TIMEOUT_MS });
+    return this.#take.applySync(undefined, [], TAKE_OPTIONS);
   }
 
   dispose(): void {

@@ -24,22 +24,30 @@ interface ActiveCall {
   logs: LogEntry[];
   logBytes: number;
   overflow: boolean;
-  abort: AbortController;
+  /** Cancels the call's http requests; only nodes with `permissions.http` get one. */
+  abort: AbortController | null;
 }
 
 const LOG_LEVELS = new Set<string>(['info', 'warn', 'error']);
 const MAX_LOG_MESSAGE = 8 * 1024;
 
-/** The input sections as the isolate runtime expects them: JSON texts joined by NUL. */
-function encodeInput(input: NodeRunInput): string {
-  const json = (value: unknown) => {
-    try {
-      return JSON.stringify(value ?? null);
-    } catch (error) {
-      throw new TypeError(`node input is not JSON: ${(error as Error).message}`);
-    }
-  };
-  return `${json(input.event)}\u0000${json(input.profile)}\u0000${json(input.session)}\u0000${json(input.payload)}\u0000${json(input.config)}\u0000${json(input.flow)}`;
+const json = (value: unknown): string => {
+  try {
+    return JSON.stringify(value ?? null);
+  } catch (error) {
+    throw new TypeError(`node input is not JSON: ${(error as Error).message}`);
+  }
+};
+
+/**
+ * A call as the isolate runtime expects it: the node id, then the input sections as JSON texts,
+ * joined by NUL. A section that is the very same object as the event (the payload of a start
+ * node) is serialised once.
+ */
+function encodeRequest(nodeId: string, input: NodeRunInput): string {
+  const event = json(input.event);
+  const payload = input.payload === input.event ? event : json(input.payload);
+  return `${nodeId}\u0000${event}\u0000${json(input.profile)}\u0000${json(input.session)}\u0000${payload}\u0000${json(input.config)}\u0000${json(input.flow)}`;
 }
 
 function failure(code: SandboxFailure['code'], message: string): SandboxFailure {
@@ -146,28 +154,29 @@ export class PluginSandbox {
         logs: [],
       };
     }
-    const inputJson = encodeInput(input);
-    const call: ActiveCall = { node, logs: [], logBytes: 0, overflow: false, abort: new AbortController() };
+    const request = encodeRequest(nodeId, input);
+    const call: ActiveCall = { node, logs: [], logBytes: 0, overflow: false, abort: null };
     this.#active = call;
     if (node.permissions.http === undefined) {
       try {
-        return this.#finish(call, instance, instance.invokeSync(nodeId, inputJson, this.limits.cpuMs));
+        return this.#finish(call, instance, instance.invokeSync(request, this.limits.cpuMs));
       } catch (error) {
         return this.#finishWithError(call, instance, error, false);
       }
     }
-    return this.#runAsync(call, instance, nodeId, inputJson);
+    call.abort = new AbortController();
+    return this.#runAsync(call, instance, call.abort, request);
   }
 
-  async #runAsync(call: ActiveCall, instance: IsolateInstance, nodeId: string, inputJson: string) {
+  async #runAsync(call: ActiveCall, instance: IsolateInstance, abort: AbortController, request: string) {
     let wallExpired = false;
     const timer = setTimeout(() => {
       wallExpired = true;
-      call.abort.abort(new Error('wall-time limit reached'));
+      abort.abort(new Error('wall-time limit reached'));
       instance.dispose();
     }, this.limits.wallMs);
     try {
-      const reply = await instance.invokeAsync(nodeId, inputJson, this.limits.cpuMs);
+      const reply = await instance.invokeAsync(request, this.limits.cpuMs);
       return this.#finish(call, instance, reply);
     } catch (error) {
       return this.#finishWithError(call, instance, error, wallExpired);
@@ -215,7 +224,7 @@ export class PluginSandbox {
   #fetch(requestJson: string): Promise<string> {
     const call = this.#active;
     const hosts = call?.node.permissions.http?.hosts;
-    if (call === null || hosts === undefined) {
+    if (call === null || hosts === undefined || call.abort === null) {
       return Promise.resolve(JSON.stringify({ ok: false, error: 'this node has no http permission' }));
     }
     return this.#http.handle(String(requestJson), hosts, call.abort.signal);
@@ -226,19 +235,35 @@ export class PluginSandbox {
     if (this.#instance === instance) this.#instance = null;
   }
 
+  #fail(call: ActiveCall, instance: IsolateInstance, code: SandboxFailure['code'], message: string) {
+    if (code === 'output-too-large') this.#discard(instance);
+    const outcome: NodeCallOutcome = { ok: false, error: failure(code, message), logs: call.logs };
+    return outcome;
+  }
+
   #finish(call: ActiveCall, instance: IsolateInstance, reply: string | undefined): NodeCallOutcome {
     this.#active = null;
-    const fail = (code: SandboxFailure['code'], message: string): NodeCallOutcome => {
-      if (code === 'output-too-large') this.#discard(instance);
-      return { ok: false, error: failure(code, message), logs: call.logs };
-    };
     const limit = this.limits.outputBytes;
     if (typeof reply !== 'string') {
-      return fail('plugin-error', `node '${call.node.id}' returned a promise that never settled`);
+      return this.#fail(
+        call,
+        instance,
+        'plugin-error',
+        `node '${call.node.id}' returned a promise that never settled`,
+      );
     }
-    if (call.overflow) return fail('output-too-large', `log output exceeded the limit of ${limit} bytes`);
+    if (call.overflow) {
+      return this.#fail(
+        call,
+        instance,
+        'output-too-large',
+        `log output exceeded the limit of ${limit} bytes`,
+      );
+    }
     if (reply.length * 3 + call.logBytes > limit && Buffer.byteLength(reply) + call.logBytes > limit) {
-      return fail(
+      return this.#fail(
+        call,
+        instance,
         'output-too-large',
         `result of ${Buffer.byteLength(reply)} bytes exceeds the limit of ${limit} bytes`,
       );
@@ -247,25 +272,34 @@ export class PluginSandbox {
     try {
       parsed = JSON.parse(reply);
     } catch {
-      return fail('invalid-result', 'the node reply is not JSON');
+      return this.#fail(call, instance, 'invalid-result', 'the node reply is not JSON');
     }
     if (parsed === null || typeof parsed !== 'object')
-      return fail('invalid-result', 'the node reply is not an object');
+      return this.#fail(call, instance, 'invalid-result', 'the node reply is not an object');
     if (parsed.ok !== true) {
       if (parsed.stage === 'size') {
-        return fail(
+        return this.#fail(
+          call,
+          instance,
           'output-too-large',
           `result of ${String(parsed.length)} characters exceeds the limit of ${limit} bytes`,
         );
       }
       if (parsed.stage === 'serialize')
-        return fail('invalid-result', `result is not JSON: ${String(parsed.message)}`);
-      return fail('plugin-error', String(parsed.message));
+        return this.#fail(call, instance, 'invalid-result', `result is not JSON: ${String(parsed.message)}`);
+      return this.#fail(call, instance, 'plugin-error', String(parsed.message));
     }
-    const checked = checkNodeReply(parsed.result, call.node);
-    if (!checked.ok)
-      return fail('invalid-result', `node '${call.node.id}' returned an invalid result: ${checked.message}`);
-    return { ok: true, result: { ...checked.value, logs: call.logs } };
+    const checked = checkNodeReply(parsed.result, call.node, reply);
+    if (!checked.ok) {
+      return this.#fail(
+        call,
+        instance,
+        'invalid-result',
+        `node '${call.node.id}' returned an invalid result: ${checked.message}`,
+      );
+    }
+    const { emissions, operations, ux, response } = checked.value;
+    return { ok: true, result: { emissions, operations, ux, response, logs: call.logs } };
   }
 
   #finishWithError(

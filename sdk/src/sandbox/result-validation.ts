@@ -121,11 +121,112 @@ function plainObject(value: unknown, path: string): JsonObject {
   return checkJson(value, path) as JsonObject;
 }
 
+/** True if any object inside `value` has an own `__proto__` key; the fast path's check. */
+function hasForbiddenKey(value: unknown): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  if (Array.isArray(value)) {
+    for (let index = 0; index < value.length; index += 1) if (hasForbiddenKey(value[index])) return true;
+    return false;
+  }
+  for (const key of Object.keys(value)) {
+    if (FORBIDDEN_KEYS.has(key) || hasForbiddenKey((value as { [key: string]: unknown })[key])) return true;
+  }
+  return false;
+}
+
+function quickText(value: unknown): value is string {
+  return typeof value === 'string' && value !== '';
+}
+
+function quickPath(value: unknown): value is string {
+  if (!quickText(value)) return false;
+  for (const segment of value.split('.')) {
+    if (segment === '' || FORBIDDEN_SEGMENTS.has(segment)) return false;
+  }
+  return true;
+}
+
+/** `operation` without messages: the operation, or `undefined` when the detailed check must explain. */
+function quickOperation(value: unknown, keysChecked: boolean): ProfileOperation | undefined {
+  if (!isObject(value)) return undefined;
+  switch (value.op) {
+    case 'set':
+    case 'append': {
+      const { path, value: operand } = value;
+      if (!quickPath(path) || operand === undefined) return undefined;
+      if (!keysChecked && hasForbiddenKey(operand)) return undefined;
+      return { op: value.op, path, value: operand as Json };
+    }
+    case 'unset':
+      return quickPath(value.path) ? { op: 'unset', path: value.path } : undefined;
+    case 'increment': {
+      const { path, by } = value;
+      if (!quickPath(path) || typeof by !== 'number' || !Number.isFinite(by)) return undefined;
+      return { op: 'increment', path, by };
+    }
+    case 'segment.add':
+    case 'segment.remove':
+      return quickText(value.segment) ? { op: value.op, segment: value.segment } : undefined;
+    default:
+      // Consents are rare; the detailed check handles them.
+      return undefined;
+  }
+}
+
+/**
+ * The common case of `checkNodeReply`, without building the field paths its messages need:
+ * the same rules, answering `undefined` whenever anything is off or unusual. `keysChecked`
+ * says the reply text cannot contain a `__proto__` key, so the values need no walk.
+ */
+function quickReply(value: unknown, node: NodeManifest, keysChecked: boolean): NodeReply | undefined {
+  if (!isObject(value)) return undefined;
+  const { emissions, operations, ux, response } = value;
+  if (!Array.isArray(emissions) || !Array.isArray(operations) || !Array.isArray(ux)) return undefined;
+  if (!isObject(response) || (!keysChecked && hasForbiddenKey(response))) return undefined;
+  const outputs = node.outputs;
+  const checkedEmissions: PortEmission[] = new Array(emissions.length);
+  for (let index = 0; index < emissions.length; index += 1) {
+    const item: unknown = emissions[index];
+    if (!isObject(item)) return undefined;
+    const { port, payload } = item;
+    if (typeof port !== 'string' || !outputs.includes(port) || payload === undefined) return undefined;
+    if (!keysChecked && hasForbiddenKey(payload)) return undefined;
+    checkedEmissions[index] = { port, payload: payload as Json };
+  }
+  const checkedOperations: ProfileOperation[] = new Array(operations.length);
+  for (let index = 0; index < operations.length; index += 1) {
+    const checked = quickOperation(operations[index], keysChecked);
+    if (checked === undefined) return undefined;
+    checkedOperations[index] = checked;
+  }
+  for (const item of ux) {
+    if (!isObject(item) || (!keysChecked && hasForbiddenKey(item))) return undefined;
+  }
+  return {
+    emissions: checkedEmissions,
+    operations: checkedOperations,
+    ux: ux as JsonObject[],
+    response: response as JsonObject,
+  };
+}
+
+/**
+ * Whether JSON text can hold no `__proto__` key: the name appears nowhere, literally or
+ * through a `\u` escape (the only escape that can spell its letters).
+ */
+function freeOfForbiddenKeys(text: string): boolean {
+  return !text.includes('__proto__') && !text.includes('\\u');
+}
+
 /**
  * Validate a node's reply (already parsed from the JSON the isolate produced) against the
  * contract and the node's manifest. Returned values are fresh objects; unknown fields are dropped.
+ * Pass the reply's JSON `text` when there is one: when it cannot spell `__proto__`, the values
+ * are not walked for that key.
  */
-export function checkNodeReply(value: unknown, node: NodeManifest): ReplyCheck {
+export function checkNodeReply(value: unknown, node: NodeManifest, text?: string): ReplyCheck {
+  const quick = quickReply(value, node, text !== undefined && freeOfForbiddenKeys(text));
+  if (quick !== undefined) return { ok: true, value: quick };
   try {
     if (!isObject(value)) fail('result', 'must be an object');
     return {
