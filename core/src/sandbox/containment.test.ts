@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
 import { EventSchema } from '../storage/entities.js';
 import { testDialects } from '../test-support/databases.js';
@@ -53,7 +55,7 @@ describe('sandbox containment, through the server', function () {
   before(async () => {
     server = await startTestServer(sqlite!, {
       CAIRN_PLUGIN_DIRS: await testKitPlugin(),
-      CAIRN_SANDBOX_CPU_MS: '300',
+      CAIRN_SANDBOX_CPU_MS: '600',
       CAIRN_SANDBOX_MEMORY_MB: '32',
       CAIRN_SANDBOX_OUTPUT_KB: '64',
     });
@@ -144,6 +146,35 @@ describe('event time limit', function () {
       expect((await track(server, 'ping')).response).to.deep.equal({ pong: 'yes' });
     } finally {
       await server.stop();
+    }
+  });
+});
+
+describe('operator allow-list for plugin HTTP', function () {
+  this.timeout(60_000);
+
+  it('lets a node reach a loopback service once CAIRN_HTTP_ALLOW lists it, through the server process', async () => {
+    const received: string[] = [];
+    const service = createServer((request, response) => {
+      received.push(`${request.method} ${request.url}`);
+      response.writeHead(204).end();
+    });
+    await new Promise<void>((resolve) => service.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(service.address() as AddressInfo).port}/hook`;
+    const server = await startTestServer(sqlite!, {
+      CAIRN_PLUGIN_DIRS: await testKitPlugin(),
+      CAIRN_HTTP_ALLOW: '127.0.0.1',
+    });
+    try {
+      await server.request('/api/sources', { admin: true, json: { id: 'web', name: 'Web', type: 'rest' } });
+      await attackFlow(server, 'call-home', 'fetch', url);
+      const result = await track(server, 'call-home');
+      expect(result.errors).to.deep.equal([]);
+      expect(result.response).to.deep.equal({ done: 'yes' });
+      expect(received).to.deep.equal(['GET /hook']);
+    } finally {
+      await server.stop();
+      service.close();
     }
   });
 });

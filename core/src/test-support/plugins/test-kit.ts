@@ -73,8 +73,9 @@ const attack = defineNode({
           // burns CPU until the limit stops it
         }
       case 'memory': {
-        const hoard: string[] = [];
-        for (;;) hoard.push('x'.repeat(1 << 20) + hoard.length);
+        // Big arrays on the isolate's heap reach its limit in a few steps, long before the CPU limit.
+        const hoard: number[][] = [];
+        for (;;) hoard.push(new Array(1 << 21).fill(hoard.length + 0.5));
       }
       case 'output':
         return ctx.emit('out', 'y'.repeat(2 << 20));
