@@ -22,7 +22,9 @@ export interface PluginRuntime {
   /**
    * Run a node. `request` holds the node id, then the JSON of event, profile, session, payload,
    * config and flow, in that order, separated by NUL characters (which JSON text never contains
-   * unescaped). Returns the reply JSON, or `undefined` while `run`'s promise is pending.
+   * unescaped). Returns the reply JSON, or `undefined` while `run`'s promise is pending. The
+   * reply is `{ ok: true, result }`, `{ ok: false, stage, ... }`, or, for a call that recorded
+   * nothing but emissions, just the emissions array.
    */
   invoke(request: string, allowFetch: boolean): string | undefined;
   /** The reply of the last invocation whose promise settled after `invoke` returned. */
@@ -416,6 +418,11 @@ export function createPluginRuntime(plugin: Loose, host: RuntimeHost, outputLimi
       const recorded = operations.length === 0 ? '[]' : stringify(operations);
       const shown = ux.length === 0 ? '[]' : stringify(ux);
       const answered = keys(response).length === 0 ? '{}' : stringify(response);
+      // A call that only emitted answers with its emissions array alone (the host tells the
+      // two forms apart by the first character: `[` or `{`).
+      if (recorded === '[]' && shown === '[]' && answered === '{}' && emitted?.charCodeAt(0) === 91) {
+        return sized(emitted);
+      }
       if (emitted !== undefined && recorded !== undefined && shown !== undefined && answered !== undefined) {
         return sized(
           `{"ok":true,"result":{"emissions":${emitted},"operations":${recorded},"ux":${shown},"response":${answered}}}`,

@@ -9,3 +9,4 @@ export type { LoadedPlugin, PluginSandboxOptions } from './plugin-sandbox.js';
 export { PluginSandbox } from './plugin-sandbox.js';
 export type { SandboxHostOptions } from './sandbox-host.js';
 export { SandboxHost } from './sandbox-host.js';
+export { sealInput } from './sealed-input.js';

@@ -5,6 +5,7 @@ import { HttpCapability } from './http-capability.js';
 import { type IsolateCapabilities, IsolateInstance, type ScriptCache } from './isolate-instance.js';
 import { resolveLimits, type SandboxLimits } from './limits.js';
 import { checkNodeReply } from './result-validation.js';
+import { sealedText } from './sealed-input.js';
 
 /** A built plugin: its bundled script and its manifest (see `loadBuiltPlugin`). */
 export interface LoadedPlugin {
@@ -32,6 +33,8 @@ const LOG_LEVELS = new Set<string>(['info', 'warn', 'error']);
 const MAX_LOG_MESSAGE = 8 * 1024;
 
 const json = (value: unknown): string => {
+  const sealed = sealedText(value);
+  if (sealed !== undefined) return sealed;
   try {
     return JSON.stringify(value ?? null);
   } catch (error) {
@@ -41,8 +44,8 @@ const json = (value: unknown): string => {
 
 /**
  * A call as the isolate runtime expects it: the node id, then the input sections as JSON texts,
- * joined by NUL. A section that is the very same object as the event (the payload of a start
- * node) is serialised once.
+ * joined by NUL. A value sealed with `sealInput` is not serialised again, and a section that is
+ * the very same object as the event (the payload of a start node) is serialised once.
  */
 function encodeRequest(nodeId: string, input: NodeRunInput): string {
   const event = json(input.event);
@@ -274,6 +277,9 @@ export class PluginSandbox {
     } catch {
       return this.#fail(call, instance, 'invalid-result', 'the node reply is not JSON');
     }
+    // The short form of a call that recorded nothing but emissions: the emissions array alone.
+    if (Array.isArray(parsed))
+      parsed = { ok: true, result: { emissions: parsed, operations: [], ux: [], response: {} } };
     if (parsed === null || typeof parsed !== 'object')
       return this.#fail(call, instance, 'invalid-result', 'the node reply is not an object');
     if (parsed.ok !== true) {
