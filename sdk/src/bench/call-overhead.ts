@@ -2,7 +2,7 @@
 // node call (and two less trivial ones) with about 1 KB of input, best and median of 10 rounds.
 import type { NodeRunInput, NodeRunResult } from '../contract.js';
 import { buildFixture } from '../fixtures/build-fixture.js';
-import { PluginSandbox } from '../sandbox/index.js';
+import { PluginSandbox, sealInput } from '../sandbox/index.js';
 
 const ROUNDS = 10;
 const CALLS = 20_000;
@@ -37,13 +37,33 @@ const input: NodeRunInput = {
   flow: { id: 'flow-1', name: 'Product views', version: 3, node: { id: 'node-7' } },
 };
 
-async function measure(sandbox: PluginSandbox, node: string): Promise<number[]> {
-  for (let call = 0; call < CALLS; call += 1) await sandbox.call(node, input);
+/** The same input with other values: alternating the two makes every section's JSON change. */
+const otherInput: NodeRunInput = {
+  ...structuredClone(input),
+  event: { ...structuredClone(input.event), id: 'ev-0d3e7c55-1a2b-4c3d-8e9f-a0b1c2d3e4f5' },
+  profile: { ...structuredClone(input.profile), stats: { visits: 13, views: 49 } },
+  session: { id: 'se-2f7e', started: '2026-11-29T04:56:00.000Z' },
+  payload: { sku: 'TR2-43', size: 43, color: 'red' },
+  config: { counter: 'views', limit: 10 },
+  flow: { id: 'flow-1', name: 'Product views', version: 3, node: { id: 'node-8' } },
+};
+
+/** The input with what a flow's calls share sealed (`sealInput`), as a host can do once per event. */
+const sealedInput: NodeRunInput = {
+  ...structuredClone(input),
+  event: sealInput(structuredClone(input.event)),
+  profile: sealInput(structuredClone(input.profile)),
+  session: sealInput(structuredClone(input.session)),
+  config: sealInput(structuredClone(input.config)),
+};
+
+async function measure(sandbox: PluginSandbox, node: string, inputs = [input]): Promise<number[]> {
+  for (let call = 0; call < CALLS; call += 1) await sandbox.call(node, inputs[call % inputs.length]!);
   const rounds: number[] = [];
   for (let round = 0; round < ROUNDS; round += 1) {
     const started = process.hrtime.bigint();
     for (let call = 0; call < CALLS; call += 1) {
-      const outcome = await sandbox.call(node, input);
+      const outcome = await sandbox.call(node, inputs[call % inputs.length]!);
       if (!outcome.ok) throw new Error(outcome.error.message);
     }
     rounds.push(Number(process.hrtime.bigint() - started) / CALLS / 1000);
@@ -84,12 +104,14 @@ const json = process.argv.includes('--json');
 const sandbox = new PluginSandbox(await buildFixture('scoring-plugin'));
 const inputBytes = Buffer.byteLength(JSON.stringify(input));
 const results: { node: string; what: string; bestUs: number; medianUs: number }[] = [];
-for (const [node, what] of [
-  ['counter', 'trivial: reads nothing, emits a number'],
-  ['threshold', 'reads profile and config, emits an object'],
-  ['inspect', 'async, reads and re-emits every input'],
+for (const [node, what, inputs] of [
+  ['counter', 'trivial: reads nothing, emits a number', [input]],
+  ['threshold', 'reads profile and config, emits an object', [input]],
+  ['threshold', 'the same, every call with other JSON in every section', [input, otherInput]],
+  ['threshold', 'the same, event, profile, session and config sealed', [sealedInput]],
+  ['inspect', 'async, reads and re-emits every input', [input]],
 ] as const) {
-  const rounds = await measure(sandbox, node);
+  const rounds = await measure(sandbox, node, [...inputs]);
   results.push({ node, what, bestUs: rounds[0]!, medianUs: rounds[ROUNDS / 2]! });
 }
 const plain = await measurePlain();

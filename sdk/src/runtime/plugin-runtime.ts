@@ -14,6 +14,8 @@ export interface RuntimeHost {
   log(level: string, message: string): void;
   /** Takes a JSON request and answers a JSON reply, synchronously (the isolate waits). */
   fetch(requestJson: string): string;
+  /** The JSON of an input section (0 event … 5 flow) the host left out of the current request. */
+  section(index: number): string;
 }
 
 export interface PluginRuntime {
@@ -22,7 +24,8 @@ export interface PluginRuntime {
   /**
    * Run a node. `request` holds the node id, then the JSON of event, profile, session, payload,
    * config and flow, in that order, separated by NUL characters (which JSON text never contains
-   * unescaped). Returns the reply JSON, or `undefined` while `run`'s promise is pending. The
+   * unescaped). A section the host left out is empty (no JSON text is): it is asked for with
+   * `host.section` when the node first reads it. Returns the reply JSON, or `undefined` while `run`'s promise is pending. The
    * reply is `{ ok: true, result }`, `{ ok: false, stage, ... }`, or, for a call that recorded
    * nothing but emissions, just the emissions array.
    */
@@ -156,6 +159,7 @@ export function createPluginRuntime(plugin: Loose, host: RuntimeHost, outputLimi
       readonly entry: NodeEntry,
       readonly texts: string[],
       readonly allowFetch: boolean,
+      readonly invocation: number,
     ) {}
     record(what: string, operation?: unknown): void {
       if (!this.open) throw new Error(`${what}: the node call has already finished`);
@@ -164,7 +168,14 @@ export function createPluginRuntime(plugin: Loose, host: RuntimeHost, outputLimi
     section(index: number): Loose {
       const own = this.parsed[index];
       if (own !== undefined) return own;
-      const text = this.texts[index + 1] ?? 'null';
+      let text = this.texts[index + 1] ?? 'null';
+      if (text === '') {
+        // Left out by the host; only the call in progress may ask for its own input.
+        if (!this.open || this.invocation !== invocation) {
+          throw new Error('ctx: the node call has already finished; read its input while it runs');
+        }
+        text = String(host.section(index));
+      }
       const entry = this.entry;
       let value: Loose;
       if (index === CONFIG) {
@@ -449,7 +460,7 @@ export function createPluginRuntime(plugin: Loose, host: RuntimeHost, outputLimi
     if (typeof run !== 'function') {
       return stringify({ ok: false, stage: 'run', message: `the plugin bundle has no node '${nodeId}'` });
     }
-    const call = new CallState(entryFor(nodeId, node), texts, allowFetch);
+    const call = new CallState(entryFor(nodeId, node), texts, allowFetch, current);
     try {
       const returned = run.call(node, new NodeCallContext(call));
       if (

@@ -69,6 +69,9 @@ describe('sandbox call path', () => {
           stable: ctx.event === ctx.event && ctx.profile === ctx.profile && ctx.config === ctx.config,
         })`,
           other: `(ctx) => ctx.emit('out', ctx.config.k ?? null)`,
+          maybe: `(ctx) => ctx.emit('out', ctx.payload.read ? [ctx.session, ctx.event.id] : 'skipped')`,
+          keep: `(ctx) => { globalThis.kept = ctx; return ctx.emit('out', ctx.payload); }`,
+          late: `(ctx) => { try { return ctx.emit('out', globalThis.kept.session); } catch (error) { return ctx.emit('out', error.message); } }`,
           mutate: `(ctx) => {
           const attempts = [
             () => { ctx.event.properties.plan = 'hacked'; },
@@ -112,6 +115,23 @@ describe('sandbox call path', () => {
       ] as const) {
         expect(await read(event, n, k, payload)).to.deep.equal(expected(event, n, k, payload));
       }
+    });
+
+    it('hands a node the sections it starts reading later, with their values of that call', async () => {
+      const maybe = async (read: boolean, event: string, session: JsonObject | null) =>
+        payloadOf(await sandbox.call('maybe', input({ payload: { read }, event: { id: event }, session })));
+      expect(await maybe(false, 'e1', null)).to.equal('skipped');
+      expect(await maybe(true, 'e2', { id: 's2' })).to.deep.equal([{ id: 's2' }, 'e2']);
+      expect(await maybe(true, 'e3', { id: 's3' })).to.deep.equal([{ id: 's3' }, 'e3']);
+      expect(await maybe(false, 'e4', null)).to.equal('skipped');
+      expect(await maybe(true, 'e5', null)).to.deep.equal([null, 'e5']);
+    });
+
+    it('refuses to read, after its call, a section the call never read', async () => {
+      expect(payloadOf(await sandbox.call('keep', input({ payload: 'kept' })))).to.equal('kept');
+      expect(payloadOf(await sandbox.call('late', input({ session: { id: 'later' } })))).to.equal(
+        'ctx: the node call has already finished; read its input while it runs',
+      );
     });
 
     it('keeps the configs of different nodes apart', async () => {

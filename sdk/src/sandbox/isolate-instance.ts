@@ -6,6 +6,8 @@ export interface IsolateCapabilities {
   log(level: string, message: string): void;
   /** Answers a request JSON with a reply JSON; the isolate blocks until it settles. */
   fetch(requestJson: string): Promise<string>;
+  /** The JSON of an input section of the call in progress that its request left out (none if omitted). */
+  section?(index: number): string;
 }
 
 /** Compiled-code cache shared by the isolates one plugin version goes through. */
@@ -21,6 +23,7 @@ function bootstrap(
   createRuntime: typeof createPluginRuntime,
   log: (level: string, message: string) => void,
   fetchRef: { applySyncPromise(receiver: undefined, args: [string]): string },
+  section: (index: number) => string,
   outputLimit: number,
 ) {
   // WebAssembly memory is allocated outside the V8 heap and escapes the isolate's memory limit.
@@ -28,6 +31,7 @@ function bootstrap(
   const host = {
     log,
     fetch: (requestJson: string) => fetchRef.applySyncPromise(undefined, [requestJson]),
+    section,
   };
   let runtime: ReturnType<typeof createPluginRuntime> | undefined;
   const attach = () => {
@@ -44,12 +48,16 @@ function bootstrap(
   return [attach, invokeSync, invokeAsync, take];
 }
 
+const noSection = (): string => {
+  throw new Error('this isolate serves no node calls');
+};
+
 /** CPU budget for a bundle's top-level code and self-description; paid once per isolate. */
 const LOAD_TIMEOUT_MS = 5000;
 /** `take` only hands over a string the isolate already holds. */
 const TAKE_OPTIONS = { timeout: 100 };
 
-const BOOTSTRAP_SOURCE = `return (${bootstrap.toString()})((${createPluginRuntime.toString()}), $0, $1, $2);`;
+const BOOTSTRAP_SOURCE = `return (${bootstrap.toString()})((${createPluginRuntime.toString()}), $0, $1, $2, $3);`;
 
 /**
  * One isolate and context holding one plugin script: compiled once, reused for every call
@@ -79,7 +87,12 @@ export class IsolateInstance {
       const context = this.isolate.createContextSync();
       const entries = context.evalClosureSync(
         BOOTSTRAP_SOURCE,
-        [new ivm.Callback(capabilities.log), new ivm.Reference(capabilities.fetch), outputLimit],
+        [
+          new ivm.Callback(capabilities.log),
+          new ivm.Reference(capabilities.fetch),
+          new ivm.Callback(capabilities.section ?? noSection),
+          outputLimit,
+        ],
         { result: { reference: true } },
       );
       // isolated-vm sets `cachedData` on the script it returns, which its typings leave out.

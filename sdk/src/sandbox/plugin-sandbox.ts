@@ -27,6 +27,10 @@ interface ActiveCall {
   overflow: boolean;
   /** Cancels the call's http requests; only nodes with `permissions.http` get one. */
   abort: AbortController | null;
+  /** The input, for the sections the request left out. */
+  input: NodeRunInput;
+  /** Set when a section asked for turned out not to be JSON: the call then rejects with it. */
+  inputError: TypeError | null;
 }
 
 const LOG_LEVELS = new Set<string>(['info', 'warn', 'error']);
@@ -42,15 +46,30 @@ const json = (value: unknown): string => {
   }
 };
 
+/** The input sections in the order of the request. */
+const SECTIONS = ['event', 'profile', 'session', 'payload', 'config', 'flow'] as const;
+const ALL_SECTIONS = (1 << SECTIONS.length) - 1;
+
 /**
  * A call as the isolate runtime expects it: the node id, then the input sections as JSON texts,
- * joined by NUL. A value sealed with `sealInput` is not serialised again, and a section that is
- * the very same object as the event (the payload of a start node) is serialised once.
+ * joined by NUL. Sections outside `sent` (a bit per section) are left empty for the runtime to
+ * ask for if the node reads them; a value sealed with `sealInput` costs nothing and is always
+ * sent. A section that is the very same object as the event (a start node's payload) is
+ * serialised once.
  */
-function encodeRequest(nodeId: string, input: NodeRunInput): string {
-  const event = json(input.event);
-  const payload = input.payload === input.event ? event : json(input.payload);
-  return `${nodeId}\u0000${event}\u0000${json(input.profile)}\u0000${json(input.session)}\u0000${payload}\u0000${json(input.config)}\u0000${json(input.flow)}`;
+function encodeRequest(nodeId: string, input: NodeRunInput, sent: number): string {
+  let request = nodeId;
+  let event: string | undefined;
+  for (let index = 0; index < SECTIONS.length; index += 1) {
+    const value = input[SECTIONS[index] as (typeof SECTIONS)[number]];
+    let text = sealedText(value);
+    if (text === undefined && (sent & (1 << index)) !== 0) {
+      text = index === 3 && value === input.event && event !== undefined ? event : json(value);
+    }
+    if (index === 0) event = text;
+    request += `\u0000${text ?? ''}`;
+  }
+  return request;
 }
 
 function failure(code: SandboxFailure['code'], message: string): SandboxFailure {
@@ -73,6 +92,11 @@ export class PluginSandbox {
   readonly #http: HttpCapability;
   readonly #nodes: Map<string, NodeManifest>;
   readonly #cache: ScriptCache = {};
+  /**
+   * Per node, the input sections (a bit each) its calls have read. A synchronous call sends only
+   * these; one that reads another section asks the host for it, and later calls send it too.
+   */
+  readonly #reads = new Map<string, number>();
   #instance: IsolateInstance | null = null;
   #active: ActiveCall | null = null;
   #queue: Promise<unknown> | null = null;
@@ -157,18 +181,48 @@ export class PluginSandbox {
         logs: [],
       };
     }
-    const request = encodeRequest(nodeId, input);
-    const call: ActiveCall = { node, logs: [], logBytes: 0, overflow: false, abort: null };
+    const sync = node.permissions.http === undefined;
+    // A synchronous call holds the host's thread until it ends, so sections serialised during the
+    // call are the input as it was when the call began. An asynchronous one lets other host code
+    // run meanwhile: it gets every section up front.
+    const request = encodeRequest(nodeId, input, sync ? (this.#reads.get(nodeId) ?? 0) : ALL_SECTIONS);
+    const call: ActiveCall = {
+      node,
+      logs: [],
+      logBytes: 0,
+      overflow: false,
+      abort: null,
+      input,
+      inputError: null,
+    };
     this.#active = call;
-    if (node.permissions.http === undefined) {
+    if (sync) {
+      let outcome: NodeCallOutcome;
       try {
-        return this.#finish(call, instance, instance.invokeSync(request, this.limits.cpuMs));
+        outcome = this.#finish(call, instance, instance.invokeSync(request, this.limits.cpuMs));
       } catch (error) {
-        return this.#finishWithError(call, instance, error, false);
+        outcome = this.#finishWithError(call, instance, error, false);
       }
+      if (call.inputError !== null) throw call.inputError;
+      return outcome;
     }
     call.abort = new AbortController();
     return this.#runAsync(call, instance, call.abort, request);
+  }
+
+  /** Host function: the JSON of a section the call in progress left out of its request. */
+  #section(index: number): string {
+    const call = this.#active;
+    const name = SECTIONS[index];
+    if (call === null || name === undefined) throw new Error('no such input section in a node call');
+    const nodeId = call.node.id;
+    this.#reads.set(nodeId, (this.#reads.get(nodeId) ?? 0) | (1 << index));
+    try {
+      return json(call.input[name]);
+    } catch (error) {
+      call.inputError = error as TypeError;
+      throw error;
+    }
   }
 
   async #runAsync(call: ActiveCall, instance: IsolateInstance, abort: AbortController, request: string) {
@@ -194,6 +248,7 @@ export class PluginSandbox {
     const capabilities: IsolateCapabilities = {
       log: (level, message) => this.#log(level, message),
       fetch: (requestJson) => this.#fetch(requestJson),
+      section: (index) => this.#section(index),
     };
     this.#isolatesCreated += 1;
     const instance = new IsolateInstance(
