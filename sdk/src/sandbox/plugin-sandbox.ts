@@ -53,17 +53,16 @@ const ALL_SECTIONS = (1 << SECTIONS.length) - 1;
 /**
  * A call as the isolate runtime expects it: the node id, then the input sections as JSON texts,
  * joined by NUL. Sections outside `sent` (a bit per section) are left empty for the runtime to
- * ask for if the node reads them; a value sealed with `sealInput` costs nothing and is always
- * sent. A section that is the very same object as the event (a start node's payload) is
- * serialised once.
+ * ask for if the node reads them. A value sealed with `sealInput` is not serialised again, and a
+ * section that is the very same object as the event (a start node's payload) is serialised once.
  */
 function encodeRequest(nodeId: string, input: NodeRunInput, sent: number): string {
   let request = nodeId;
   let event: string | undefined;
   for (let index = 0; index < SECTIONS.length; index += 1) {
     const value = input[SECTIONS[index] as (typeof SECTIONS)[number]];
-    let text = sealedText(value);
-    if (text === undefined && (sent & (1 << index)) !== 0) {
+    let text: string | undefined;
+    if ((sent & (1 << index)) !== 0) {
       text = index === 3 && value === input.event && event !== undefined ? event : json(value);
     }
     if (index === 0) event = text;

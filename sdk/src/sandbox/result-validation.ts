@@ -140,10 +140,12 @@ function quickText(value: unknown): value is string {
 
 function quickPath(value: unknown): value is string {
   if (!quickText(value)) return false;
-  for (const segment of value.split('.')) {
-    if (segment === '' || FORBIDDEN_SEGMENTS.has(segment)) return false;
+  // No empty segment: no dot at either end, no two dots in a row.
+  if (value.charCodeAt(0) === 46 || value.charCodeAt(value.length - 1) === 46 || value.includes('..')) {
+    return false;
   }
-  return true;
+  // A path that mentions a forbidden name anywhere is left to the detailed check.
+  return !value.includes('__proto__') && !value.includes('prototype') && !value.includes('constructor');
 }
 
 /** `operation` without messages: the operation, or `undefined` when the detailed check must explain. */
