@@ -6,6 +6,8 @@ import { resolveAdminToken } from './http/admin-auth.js';
 import { createApp } from './http/app.js';
 import { InFlightRequests } from './http/in-flight.js';
 import { PluginStore } from './plugins/store.js';
+import { ResourceStore } from './resources/resources.js';
+import { resolveSecretKey, SecretBox } from './resources/secret-box.js';
 import { SandboxPool } from './sandbox/pool.js';
 import { type Database, openDatabase } from './storage/orm.js';
 
@@ -55,8 +57,21 @@ export async function startServer(
       logger,
     });
     await sandbox.start(plugins.all());
+    const resources = new ResourceStore(
+      db,
+      new SecretBox(resolveSecretKey(config.secretKey, config.dataDir)),
+    );
     const inFlight = new InFlightRequests();
-    const app = createApp({ config, db, logger, adminToken: admin.token, inFlight, plugins, sandbox });
+    const app = createApp({
+      config,
+      db,
+      logger,
+      adminToken: admin.token,
+      inFlight,
+      plugins,
+      sandbox,
+      resources,
+    });
     server = app.listen(config.port, config.host);
     await new Promise<void>((resolve, reject) => {
       server!.once('listening', resolve).once('error', reject);

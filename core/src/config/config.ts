@@ -15,6 +15,8 @@ export interface CairnConfig {
   databaseUrl: string;
   /** Bearer token for `/api/*`; when unset, generated once and kept in `dataDir`. */
   adminToken: string | undefined;
+  /** Key that seals stored credentials (32 bytes, base64 or hex); when unset, generated once into `dataDir`. */
+  secretKey: string | undefined;
   /** Largest accepted request body, in bytes. */
   maxBodyBytes: number;
   /** Most events accepted in one `/track` payload. */
@@ -143,6 +145,7 @@ export function loadConfig(env: Env = process.env): CairnConfig {
     dataDir,
     databaseUrl: databaseUrl(env, dataDir),
     adminToken,
+    secretKey: env.CAIRN_SECRET_KEY || undefined,
     maxBodyBytes: byteSize(env, 'CAIRN_MAX_BODY', 1024 * 1024),
     maxEventsPerRequest: integer(env, 'CAIRN_MAX_EVENTS', 100, 1, 10000),
     writeLanes: integer(env, 'CAIRN_WRITE_LANES', 4, 1, 64),

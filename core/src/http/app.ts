@@ -13,6 +13,8 @@ import { EventProcessor, type FlowExecutor } from '../flows/processor.js';
 import { flowRoutes } from '../flows/routes.js';
 import { RuleService } from '../flows/rules.js';
 import type { PluginStore } from '../plugins/store.js';
+import type { ResourceStore } from '../resources/resources.js';
+import { resourceRoutes } from '../resources/routes.js';
 import { originAllowed, SourceRegistry } from '../sources/sources.js';
 import type { Database } from '../storage/orm.js';
 import { requireAdminToken } from './admin-auth.js';
@@ -27,6 +29,7 @@ export interface AppDeps {
   inFlight: InFlightRequests;
   plugins: PluginStore;
   sandbox: FlowExecutor;
+  resources: ResourceStore;
 }
 
 const COLLECTOR_PATH = /^\/(track|collect\/[^/]+\/([^/]+))\/?$/;
@@ -54,7 +57,16 @@ function collectorCors(sources: SourceRegistry) {
   });
 }
 
-export function createApp({ config, db, logger, adminToken, inFlight, plugins, sandbox }: AppDeps): Koa {
+export function createApp({
+  config,
+  db,
+  logger,
+  adminToken,
+  inFlight,
+  plugins,
+  sandbox,
+  resources,
+}: AppDeps): Koa {
   const app = new Koa({ proxy: config.trustProxy });
   const sources = new SourceRegistry(db);
   const collector = new Collector(db, { writeLanes: config.writeLanes, maxGroup: config.maxWriteGroup });
@@ -108,6 +120,8 @@ export function createApp({ config, db, logger, adminToken, inFlight, plugins, s
   app.use(api.routes()).use(api.allowedMethods());
   const flowApi = flowRoutes(flows, rules, plugins, sandbox);
   app.use(flowApi.routes()).use(flowApi.allowedMethods());
+  const resourceApi = resourceRoutes(resources);
+  app.use(resourceApi.routes()).use(resourceApi.allowedMethods());
 
   return app;
 }

@@ -1,0 +1,45 @@
+import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
+import type { JsonRecord } from './entities.js';
+
+/**
+ * Credentials that plugins use through host capabilities. Secrets are stored sealed (AES-256-GCM)
+ * and never leave the server; a production and an optional test set are kept apart.
+ */
+export const ResourceSchema = defineEntity({
+  name: 'Resource',
+  tableName: 'resource',
+  properties: {
+    id: p.string().length(36).primary(),
+    type: p.string().length(32),
+    name: p.string().length(191),
+    productionConfig: p.json<JsonRecord>(),
+    /** Sealed JSON object of secret values. */
+    productionSecrets: p.text(),
+    testConfig: p.json<JsonRecord>().nullable(),
+    testSecrets: p.text().nullable(),
+    createdAt: p.datetime(3),
+    updatedAt: p.datetime(3),
+  },
+});
+export type Resource = InferEntity<typeof ResourceSchema>;
+
+/** A kind of consent a customer can give, e.g. `marketing-email` or `sms`. */
+export const ConsentTypeSchema = defineEntity({
+  name: 'ConsentType',
+  tableName: 'consent_type',
+  properties: {
+    id: p.string().length(64).primary(),
+    name: p.string().length(191),
+    description: p.text(),
+    revokable: p.boolean(),
+    /** Whether a profile that never answered counts as consenting. */
+    defaultValue: p.boolean(),
+    /** Seconds after which a grant lapses; null keeps it until revoked. */
+    autoRevokeSeconds: p.integer().nullable(),
+    createdAt: p.datetime(3),
+    updatedAt: p.datetime(3),
+  },
+});
+export type ConsentType = InferEntity<typeof ConsentTypeSchema>;
+
+export const configEntities = [ResourceSchema, ConsentTypeSchema];
