@@ -11,6 +11,8 @@ const TABLES = [
   'flow',
   'flow_version',
   'routing_rule',
+  'resource',
+  'consent_type',
 ];
 
 for (const dialect of testDialects()) {
