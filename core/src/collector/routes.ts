@@ -1,23 +1,30 @@
+import type { ProfileOperation } from '@cairn/sdk';
 import Router from '@koa/router';
 import type { Context } from 'koa';
+import { type ConsentTypes, effectiveConsents, type StoredConsents } from '../consents/consents.js';
 import type { EventProcessor } from '../flows/processor.js';
 import { ApiError } from '../http/errors.js';
 import { validator } from '../http/validation.js';
 import type { SourceRegistry } from '../sources/sources.js';
 import { originAllowed } from '../sources/sources.js';
 import type { EventSource } from '../storage/entities.js';
+import type { Database } from '../storage/orm.js';
 import type { CollectBatch, Collector, RequestMeta } from './collector.js';
-import { checkEvents, TrackedEventSchema, TrackPayloadSchema } from './schema.js';
+import { loadProfileForRead } from './identity.js';
+import { ConsentPayloadSchema, checkEvents, TrackedEventSchema, TrackPayloadSchema } from './schema.js';
 
 export interface CollectorRoutesOptions {
+  db: Database;
   collector: Collector;
   processor: EventProcessor;
   sources: SourceRegistry;
+  consentTypes: ConsentTypes;
   maxEventsPerRequest: number;
 }
 
 const validateTrack = validator(TrackPayloadSchema);
 const validateEventType = validator(TrackedEventSchema.properties.type, 'event type');
+const validateConsent = validator(ConsentPayloadSchema);
 
 function requestMeta(ctx: Context): RequestMeta {
   return {
@@ -92,9 +99,11 @@ function webhookProperties(ctx: Context): Record<string, unknown> {
 }
 
 export function collectorRoutes({
+  db,
   collector,
   processor,
   sources,
+  consentTypes,
   maxEventsPerRequest,
 }: CollectorRoutesOptions): Router {
   const router = new Router();
@@ -163,6 +172,65 @@ export function collectorRoutes({
     });
     ctx.body = answer;
   };
+  router.post('/customer/consent', async (ctx) => {
+    const payload = validateConsent(trackBody(ctx));
+    const source = await sources.authorise(payload.source.id, writeKeyOf(ctx));
+    checkOrigin(ctx, source);
+    const types = new Map((await consentTypes.all()).map((t) => [t.id, t]));
+    const now = Date.now();
+    const operations: ProfileOperation[] = [];
+    for (const [id, given] of Object.entries(payload.consents)) {
+      const type = types.get(id);
+      if (!type)
+        throw new ApiError(422, 'unknown_consent', `Consent type "${id}" does not exist.`, `consents.${id}`);
+      if (!given && !type.revokable) {
+        throw new ApiError(422, 'not_revokable', `Consent "${id}" cannot be withdrawn.`, `consents.${id}`);
+      }
+      operations.push(
+        given
+          ? {
+              op: 'consent.grant',
+              consent: id,
+              ...(type.autoRevokeSeconds
+                ? { revokeAt: new Date(now + type.autoRevokeSeconds * 1000).toISOString() }
+                : {}),
+            }
+          : { op: 'consent.revoke', consent: id },
+      );
+    }
+    const profile = await loadProfileForRead(db.em(), payload.profile.id);
+    if (!profile)
+      throw new ApiError(
+        404,
+        'unknown_profile',
+        `Profile "${payload.profile.id}" does not exist.`,
+        'profile.id',
+      );
+    const commit = { profileId: profile.id, operations, statuses: new Map(), refused: [] as string[] };
+    await collector.commit(commit);
+    // Recorded as an event too, so flows can react to it and the timeline shows it.
+    const answer = await collectAndRun({
+      sourceId: source.id,
+      profileId: profile.id,
+      unknownProfile: 'new',
+      sessionId: payload.session?.id ?? null,
+      profileLess: false,
+      context: {},
+      events: [{ type: 'consent-changed', properties: { consents: payload.consents } }],
+      request: requestMeta(ctx),
+    });
+    const stored = await loadProfileForRead(db.em(), profile.id);
+    ctx.body = {
+      ...answer,
+      consents: effectiveConsents(
+        (stored?.consents ?? {}) as StoredConsents,
+        [...types.values()],
+        new Date(),
+      ),
+      errors: [...commit.refused, ...answer.errors],
+    };
+  });
+
   router.get('/collect/:eventType/:sourceId', collect);
   router.post('/collect/:eventType/:sourceId', collect);
 

@@ -78,3 +78,15 @@ export function checkEvents(events: readonly TrackedEvent[], maxEvents: number):
     seen.add(event.id);
   });
 }
+
+/** `POST /customer/consent` (Tracardi's shape): which consents the customer gives (true) or withdraws (false). */
+export const ConsentPayloadSchema = Type.Object(
+  {
+    source: Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: true }),
+    session: Type.Optional(Reference(128)),
+    profile: Type.Object({ id: ClientId(191) }, { additionalProperties: true }),
+    consents: Type.Record(Type.String({ minLength: 1, maxLength: 64 }), Type.Boolean(), { minProperties: 1 }),
+  },
+  { additionalProperties: true },
+);
+export type ConsentPayload = Static<typeof ConsentPayloadSchema>;

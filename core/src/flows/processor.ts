@@ -2,6 +2,7 @@ import type { JsonObject } from '@cairn/sdk';
 import type { Logger } from 'pino';
 import { eventView, profileView, sessionView } from '../api/views.js';
 import type { Collector, FlowCommit } from '../collector/collector.js';
+import { type ConsentTypes, effectiveConsents, type StoredConsents } from '../consents/consents.js';
 import { applyOperations } from '../engine/index.js';
 import { SandboxRunError } from '../sandbox/pool.js';
 import type { EventRunResult, FlowToRun } from '../sandbox/protocol.js';
@@ -54,6 +55,7 @@ export class EventProcessor {
     private readonly rules: RuleService,
     private readonly executor: FlowExecutor,
     private readonly collector: Collector,
+    private readonly consentTypes: ConsentTypes,
     private readonly logger: Logger,
   ) {}
 
@@ -73,7 +75,14 @@ export class EventProcessor {
     }
     if (plans.length === 0) return outcome;
 
-    let profileJson = input.profile ? (profileView(input.profile) as unknown as JsonObject) : null;
+    // Flows see the consents that hold now: lapsed grants dropped, default-granted types added.
+    const consentTypes = input.profile ? await this.consentTypes.all() : [];
+    let profileJson = input.profile
+      ? ({
+          ...profileView(input.profile),
+          consents: effectiveConsents(input.profile.consents as StoredConsents, consentTypes, new Date()),
+        } as unknown as JsonObject)
+      : null;
     const sessionJson = input.session ? (sessionView(input.session) as unknown as JsonObject) : null;
     const commit: FlowCommit = {
       profileId: input.profile?.id ?? null,

@@ -8,6 +8,8 @@ import { apiRoutes } from '../api/routes.js';
 import { Collector } from '../collector/collector.js';
 import { collectorRoutes } from '../collector/routes.js';
 import type { CairnConfig } from '../config/config.js';
+import { ConsentTypes } from '../consents/consents.js';
+import { consentTypeRoutes } from '../consents/routes.js';
 import { FlowService } from '../flows/flows.js';
 import { EventProcessor, type FlowExecutor } from '../flows/processor.js';
 import { flowRoutes } from '../flows/routes.js';
@@ -32,7 +34,7 @@ export interface AppDeps {
   resources: ResourceStore;
 }
 
-const COLLECTOR_PATH = /^\/(track|collect\/[^/]+\/([^/]+))\/?$/;
+const COLLECTOR_PATH = /^\/(track|customer\/consent|collect\/[^/]+\/([^/]+))\/?$/;
 
 /**
  * CORS for the collector endpoints. A webhook URL names its source, so its origins decide; a
@@ -71,7 +73,8 @@ export function createApp({
   const sources = new SourceRegistry(db);
   const collector = new Collector(db, { writeLanes: config.writeLanes, maxGroup: config.maxWriteGroup });
   const rules = new RuleService(db);
-  const processor = new EventProcessor(db, rules, sandbox, collector, logger);
+  const consentTypes = new ConsentTypes(db);
+  const processor = new EventProcessor(db, rules, sandbox, collector, consentTypes, logger);
   const flows = new FlowService(
     db,
     () => plugins.catalog(),
@@ -109,9 +112,11 @@ export function createApp({
   app.use(health.routes());
 
   const collect = collectorRoutes({
+    db,
     collector,
     processor,
     sources,
+    consentTypes,
     maxEventsPerRequest: config.maxEventsPerRequest,
   });
   app.use(collect.routes()).use(collect.allowedMethods());
@@ -120,6 +125,8 @@ export function createApp({
   app.use(api.routes()).use(api.allowedMethods());
   const flowApi = flowRoutes(flows, rules, plugins, sandbox);
   app.use(flowApi.routes()).use(flowApi.allowedMethods());
+  const consentApi = consentTypeRoutes(consentTypes);
+  app.use(consentApi.routes()).use(consentApi.allowedMethods());
   const resourceApi = resourceRoutes(resources);
   app.use(resourceApi.routes()).use(resourceApi.allowedMethods());
 
