@@ -69,6 +69,7 @@ describe('sandbox call path', () => {
           stable: ctx.event === ctx.event && ctx.profile === ctx.profile && ctx.config === ctx.config,
         })`,
           other: `(ctx) => ctx.emit('out', ctx.config.k ?? null)`,
+          'event-id': `(ctx) => ctx.emit('out', ctx.event.id)`,
           maybe: `(ctx) => ctx.emit('out', ctx.payload.read ? [ctx.session, ctx.event.id] : 'skipped')`,
           keep: `(ctx) => { globalThis.kept = ctx; return ctx.emit('out', ctx.payload); }`,
           late: `(ctx) => { try { return ctx.emit('out', globalThis.kept.session); } catch (error) { return ctx.emit('out', error.message); } }`,
@@ -132,6 +133,20 @@ describe('sandbox call path', () => {
       expect(payloadOf(await sandbox.call('late', input({ session: { id: 'later' } })))).to.equal(
         'ctx: the node call has already finished; read its input while it runs',
       );
+    });
+
+    it('refuses a call made by host code that runs during a call to the same sandbox', async () => {
+      let inner: Promise<unknown> | undefined;
+      const event = {
+        toJSON: () => {
+          inner = sandbox.call('other', input()).catch((error: unknown) => (error as Error).message);
+          return { id: 'read late' };
+        },
+      };
+      // The node has never read the event, so the event is serialised during the call.
+      const outcome = await sandbox.call('event-id', input({ event: event as never }));
+      expect(payloadOf(outcome)).to.equal('read late');
+      expect(await inner).to.equal('sandbox of raw-plugin was called again while a call was running');
     });
 
     it('keeps the configs of different nodes apart', async () => {

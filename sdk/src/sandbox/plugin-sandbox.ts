@@ -180,6 +180,10 @@ export class PluginSandbox {
         logs: [],
       };
     }
+    if (this.#active !== null) {
+      // Host code run during a call (a `toJSON` of an input read late) called this sandbox again.
+      throw new Error(`sandbox of ${this.manifest.name} was called again while a call was running`);
+    }
     const sync = node.permissions.http === undefined;
     // A synchronous call holds the host's thread until it ends, so sections serialised during the
     // call are the input as it was when the call began. An asynchronous one lets other host code
@@ -212,7 +216,7 @@ export class PluginSandbox {
   /** Host function: the JSON of a section the call in progress left out of its request. */
   #section(index: number): string {
     const call = this.#active;
-    const name = SECTIONS[index];
+    const name = Number.isInteger(index) ? SECTIONS[index] : undefined;
     if (call === null || name === undefined) throw new Error('no such input section in a node call');
     const nodeId = call.node.id;
     this.#reads.set(nodeId, (this.#reads.get(nodeId) ?? 0) | (1 << index));
