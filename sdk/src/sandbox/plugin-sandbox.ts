@@ -117,8 +117,10 @@ export class PluginSandbox {
   }
 
   /**
-   * Run one node with copies of `input`. Node failures come back as values; the promise rejects
-   * only with a `TypeError` when `input` itself cannot be serialised as JSON (a host bug).
+   * Run one node with copies of `input`, taken as it is when the call starts. Node failures come
+   * back as values. The promise rejects only on host bugs: with a `TypeError` when a section of
+   * `input` the node reads cannot be serialised as JSON (sections it never reads are never
+   * serialised), or when host code running during the call calls this sandbox again.
    */
   call(nodeId: string, input: NodeRunInput): Promise<NodeCallOutcome> {
     if (this.#queue === null) {
