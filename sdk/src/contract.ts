@@ -80,8 +80,11 @@ export interface NodeManifest {
   outputs: string[];
   /** JSON Schema of the node's config. */
   config: JsonSchema;
-  /** Capabilities the node may use, e.g. `{ http: { hosts: ['api.example.com'] } }`. */
-  permissions: { http?: { hosts: string[] } };
+  /**
+   * Capabilities the node may use, e.g. `{ http: { hosts: ['api.example.com'] } }`. `smtp: true`
+   * lets it send e-mail through an `smtp` resource its config names.
+   */
+  permissions: { http?: { hosts: string[] }; smtp?: boolean };
   /** Resource types the node's config may reference, e.g. `['smtp']`. */
   resources: string[];
 }

@@ -1,16 +1,19 @@
 export type { NodeOptions } from './authoring/define.js';
-export { defineNode, definePlugin } from './authoring/define.js';
+export { defineNode, definePlugin, RESOURCE_KEYWORD, Resource } from './authoring/define.js';
 export type {
   DeepReadonly,
   Emission,
   HttpRequestInit,
   HttpResponse,
+  MailMessage,
+  MailReceipt,
   NodeContext,
   NodeDefinition,
   NodeRunReturn,
   PluginDefinition,
   ProfileOperations,
   ProfileView,
+  ResourceInfo,
 } from './authoring/types.js';
 export type {
   Json,

@@ -1,6 +1,6 @@
 import type { Static } from '@sinclair/typebox';
 // The standalone builder keeps bundles small: `Type` would pull all of TypeBox into every plugin.
-import { type TObject, type TSchema, Object as TypeObject } from '@sinclair/typebox';
+import { type TObject, type TSchema, Object as TypeObject, String as TypeString } from '@sinclair/typebox';
 import type { NodeManifest } from '../contract.js';
 import type { NodeContext, NodeDefinition, NodeRunReturn, PluginDefinition } from './types.js';
 
@@ -94,4 +94,21 @@ export function defineNode<
  */
 export function definePlugin<const Plugin extends PluginDefinition>(plugin: Plugin): Plugin {
   return plugin;
+}
+
+/** The JSON Schema keyword that marks a config field holding a resource id. */
+export const RESOURCE_KEYWORD = 'x-cairn-resource';
+
+/**
+ * A config field that names a resource (stored credentials) of one type. The editor offers a
+ * picker of resources of that type; the server checks the reference when the flow is saved and
+ * gives the node the resource's public settings through `ctx.resources.get(id)`.
+ *
+ * @example
+ * ```ts
+ * config: Type.Object({ server: Resource('smtp'), subject: Type.String() })
+ * ```
+ */
+export function Resource(type: string, options: { title?: string; description?: string } = {}) {
+  return TypeString({ minLength: 1, ...options, [RESOURCE_KEYWORD]: type });
 }

@@ -46,6 +46,38 @@ export interface HttpRequestInit {
   headers?: Record<string, string>;
   /** Request body as text; serialise JSON yourself and set `content-type`. */
   body?: string;
+  /**
+   * Id of a resource (from the node's config) whose credential the host adds to the request:
+   * a bearer token, basic auth or an API-key header. The plugin never sees the secret, and the
+   * request may also go to the host of the resource's configured base URL.
+   */
+  resource?: string;
+}
+
+/** A resource's public settings (its secrets stay on the host). */
+export interface ResourceInfo {
+  readonly id: string;
+  readonly type: string;
+  readonly name: string;
+  readonly config: DeepReadonly<JsonObject>;
+}
+
+export interface MailMessage {
+  /** Id of an `smtp` resource from the node's config. */
+  resource: string;
+  to: string | string[];
+  subject: string;
+  text?: string;
+  html?: string;
+  /** Defaults to the resource's `from`. */
+  from?: string;
+  replyTo?: string;
+}
+
+export interface MailReceipt {
+  readonly messageId: string;
+  readonly accepted: readonly string[];
+  readonly rejected: readonly string[];
 }
 
 export interface HttpResponse {
@@ -81,6 +113,8 @@ export interface NodeContext<Config, Port extends string> {
     /** Grant a consent; `revokeAt` (ISO-8601 text or a Date) schedules its end. */
     grant(consent: string, options?: { revokeAt?: string | Date }): void;
     revoke(consent: string): void;
+    /** Whether the profile holds this consent now (lapsed grants do not count, default-granted types do). */
+    has(consent: string): boolean;
   };
   readonly ux: {
     /** Ask the tracker on the page to show a widget, e.g. `{ type: 'banner', text: 'Hi' }`. */
@@ -98,6 +132,14 @@ export interface NodeContext<Config, Port extends string> {
   /** Outbound HTTP through the host; only hosts in the node's `permissions.http.hosts` are reachable. */
   readonly http: {
     fetch(url: string, init?: HttpRequestInit): Promise<HttpResponse>;
+  };
+  /** E-mail through an `smtp` resource; needs `permissions.smtp`. The host logs in, the node never sees the password. */
+  readonly smtp: {
+    send(message: MailMessage): Promise<MailReceipt>;
+  };
+  /** Public settings of the resources the flow's configs name. */
+  readonly resources: {
+    get(id: string): ResourceInfo | undefined;
   };
   /** Build an emission for a declared output port; return it (or an array of them) from `run`. */
   emit<P extends Port>(port: P, payload?: unknown): Emission<P>;

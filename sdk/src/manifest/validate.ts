@@ -30,6 +30,7 @@ export const PluginManifestSchema = Type.Object({
       config: Type.Object({ type: Type.Literal('object') }),
       permissions: Type.Object({
         http: Type.Optional(Type.Object({ hosts: Type.Array(Type.String()) })),
+        smtp: Type.Optional(Type.Boolean()),
       }),
       resources: Type.Array(Type.String()),
     }),

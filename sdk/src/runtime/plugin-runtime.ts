@@ -155,6 +155,8 @@ export function createPluginRuntime(plugin: Loose, host: RuntimeHost, outputLimi
     response_: Loose;
     log: Loose;
     http: Loose;
+    resources: Loose;
+    smtp: Loose;
     constructor(
       readonly entry: NodeEntry,
       readonly texts: string[],
@@ -298,8 +300,57 @@ export function createPluginRuntime(plugin: Loose, host: RuntimeHost, outputLimi
             op: 'consent.revoke',
             consent: requireText('consents.revoke consent', consent),
           }),
+        // The host sends the consents that hold now (lapsed grants dropped, defaults added).
+        has: (consent: string) => {
+          const profile = call.section(1);
+          const consents = profile !== null && typeof profile === 'object' ? profile.consents : undefined;
+          return (
+            consents !== null && typeof consents === 'object' && Object.hasOwn(consents, String(consent))
+          );
+        },
       };
       return call.consents;
+    }
+    get resources() {
+      const call = this.#call;
+      call.resources ??= {
+        /** The public settings of a resource the flow uses; secrets never reach the isolate. */
+        get: (id: string) => {
+          const flow = call.section(5);
+          const known = flow !== null && typeof flow === 'object' ? flow.resources : undefined;
+          return known !== null && typeof known === 'object' && Object.hasOwn(known, String(id))
+            ? known[String(id)]
+            : undefined;
+        },
+      };
+      return call.resources;
+    }
+    get smtp() {
+      const call = this.#call;
+      call.smtp ??= {
+        send: async (message: Loose) => {
+          call.record('smtp.send');
+          if (!call.allowFetch) {
+            throw new Error(`smtp.send: node '${call.entry.nodeId}' declares no permissions.smtp`);
+          }
+          const request = {
+            capability: 'smtp',
+            resource: requireText('smtp.send resource', message?.resource),
+            message: {
+              to: isArray(message?.to) ? message.to.map(String) : [String(message?.to ?? '')],
+              subject: String(message?.subject ?? ''),
+              ...(message?.text !== undefined ? { text: String(message.text) } : {}),
+              ...(message?.html !== undefined ? { html: String(message.html) } : {}),
+              ...(message?.from !== undefined ? { from: String(message.from) } : {}),
+              ...(message?.replyTo !== undefined ? { replyTo: String(message.replyTo) } : {}),
+            },
+          };
+          const answer = parse(host.fetch(stringify(request)));
+          if (answer.ok !== true) throw new Error(`smtp.send: ${answer.error}`);
+          return freeze(answer.receipt);
+        },
+      };
+      return call.smtp;
     }
     get ux() {
       const call = this.#call;
@@ -337,7 +388,7 @@ export function createPluginRuntime(plugin: Loose, host: RuntimeHost, outputLimi
       call.http ??= {
         fetch: async (
           url: string,
-          init?: { method?: string; headers?: Record<string, string>; body?: string },
+          init?: { method?: string; headers?: Record<string, string>; body?: string; resource?: string },
         ) => {
           call.record('http.fetch');
           if (!call.allowFetch) {
@@ -348,6 +399,9 @@ export function createPluginRuntime(plugin: Loose, host: RuntimeHost, outputLimi
             method: init?.method ?? 'GET',
             headers: init?.headers ?? {},
             body: init?.body ?? null,
+            ...(init?.resource !== undefined
+              ? { resource: requireText('http.fetch resource', init.resource) }
+              : {}),
           };
           const answer = parse(host.fetch(stringify(request)));
           if (answer.ok !== true) throw new Error(`http.fetch ${request.url}: ${answer.error}`);

@@ -3,7 +3,10 @@ import http from 'node:http';
 import https from 'node:https';
 import type { LookupFunction } from 'node:net';
 import ipaddr from 'ipaddr.js';
+import type { NodeManifest } from '../contract.js';
 import { AddressPolicy } from './address-policy.js';
+import type { MailRequest } from './mail.js';
+import { NO_RESOURCES, type ResourceBroker, ResourceRefusal } from './resources.js';
 
 /** Operator settings of the `http` capability. */
 export interface HttpCapabilityOptions {
@@ -15,6 +18,14 @@ export interface HttpCapabilityOptions {
   maxResponseBytes?: number;
   /** Largest request body accepted, in bytes. Default 256 KB. */
   maxRequestBytes?: number;
+  /** Turns resource ids named by nodes into credentials; without one, every resource use is refused. */
+  resources?: ResourceBroker;
+}
+
+/** Who is asking: the node (its manifest, from the host) and which credential set applies to the run. */
+export interface CapabilityUse {
+  node: NodeManifest;
+  credentialSet: 'production' | 'test';
 }
 
 export interface HttpReply {
@@ -80,26 +91,62 @@ export class HttpCapability {
   readonly #timeoutMs: number;
   readonly #maxResponseBytes: number;
   readonly #maxRequestBytes: number;
+  readonly #resources: ResourceBroker;
 
   constructor(options: HttpCapabilityOptions = {}) {
     this.#policy = new AddressPolicy(options.allow);
     this.#timeoutMs = options.timeoutMs ?? 5000;
     this.#maxResponseBytes = options.maxResponseBytes ?? 1024 * 1024;
     this.#maxRequestBytes = options.maxRequestBytes ?? 256 * 1024;
+    this.#resources = options.resources ?? NO_RESOURCES;
   }
 
   /**
    * Serve one request JSON from a node allowed to reach `declaredHosts`. Always answers JSON:
    * `{ ok: true, status, headers, body }` or `{ ok: false, error }`.
    */
-  async handle(requestJson: string, declaredHosts: readonly string[], signal: AbortSignal): Promise<string> {
+  async handle(
+    requestJson: string,
+    declaredHosts: readonly string[] | null,
+    signal: AbortSignal,
+    use?: CapabilityUse,
+  ): Promise<string> {
     try {
-      const reply = await this.#fetch(requestJson, declaredHosts, signal);
+      let request = requestJson;
+      let hosts = declaredHosts;
+      const resource = (JSON.parse(requestJson) as { resource?: unknown } | null)?.resource;
+      if (resource !== undefined) {
+        // The credential is added here, on the host, after the node's own headers.
+        if (use === undefined) refuse('resources are not available here');
+        const grant = await this.#resources.httpGrant(String(resource), use.node, use.credentialSet);
+        const { resource: _named, headers, ...rest } = JSON.parse(requestJson) as { [key: string]: unknown };
+        const own = headers !== null && typeof headers === 'object' ? headers : {};
+        request = JSON.stringify({ ...rest, headers: { ...own, ...grant.headers } });
+        hosts = [...(declaredHosts ?? []), ...grant.hosts];
+      }
+      if (hosts === null) refuse('this node has no http permission');
+      const reply = await this.#fetch(request, hosts, signal);
       return JSON.stringify({ ok: true, ...reply });
     } catch (error) {
       const message =
-        error instanceof HttpRefusal ? error.message : `request failed: ${(error as Error).message}`;
+        error instanceof HttpRefusal || error instanceof ResourceRefusal
+          ? error.message
+          : `request failed: ${(error as Error).message}`;
       return JSON.stringify({ ok: false, error: message });
+    }
+  }
+
+  /** Serve one `smtp.send` request JSON (`{resource, message}`). Always answers JSON. */
+  async mail(requestJson: string, use: CapabilityUse, _signal: AbortSignal): Promise<string> {
+    try {
+      const { resource, message } = JSON.parse(requestJson) as { resource?: unknown; message?: MailRequest };
+      if (typeof resource !== 'string' || message === null || typeof message !== 'object') {
+        refuse('smtp.send needs a resource and a message');
+      }
+      const receipt = await this.#resources.sendMail(resource, message, use.node, use.credentialSet);
+      return JSON.stringify({ ok: true, receipt });
+    } catch (error) {
+      return JSON.stringify({ ok: false, error: (error as Error).message });
     }
   }
 

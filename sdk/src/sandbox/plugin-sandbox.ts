@@ -1,7 +1,7 @@
 import type { LogEntry, LogLevel, NodeManifest, NodeRunInput, PluginManifest } from '../contract.js';
 import { parsePluginManifest } from '../manifest/validate.js';
 import type { NodeCallOutcome, SandboxFailure } from './errors.js';
-import { HttpCapability } from './http-capability.js';
+import { type CapabilityUse, HttpCapability } from './http-capability.js';
 import { type IsolateCapabilities, IsolateInstance, type ScriptCache } from './isolate-instance.js';
 import { resolveLimits, type SandboxLimits } from './limits.js';
 import { checkNodeReply } from './result-validation.js';
@@ -186,7 +186,7 @@ export class PluginSandbox {
       // Host code run during a call (a `toJSON` of an input read late) called this sandbox again.
       throw new Error(`sandbox of ${this.manifest.name} was called again while a call was running`);
     }
-    const sync = node.permissions.http === undefined;
+    const sync = node.permissions.http === undefined && node.permissions.smtp !== true;
     // A synchronous call holds the host's thread until it ends, so sections serialised during the
     // call are the input as it was when the call began. An asynchronous one lets other host code
     // run meanwhile: it gets every section up front.
@@ -284,13 +284,26 @@ export class PluginSandbox {
     call.logs.push(entry);
   }
 
-  #fetch(requestJson: string): Promise<string> {
+  /**
+   * Host function for the capabilities that wait on the host: `http.fetch` and `smtp.send`.
+   * Permissions come from the node's manifest and the host's copy of the input (which says which
+   * credential set applies), never from what the isolate says.
+   */
+  async #fetch(requestJson: string): Promise<string> {
     const call = this.#active;
-    const hosts = call?.node.permissions.http?.hosts;
-    if (call === null || hosts === undefined || call.abort === null) {
-      return Promise.resolve(JSON.stringify({ ok: false, error: 'this node has no http permission' }));
+    if (call === null || call.abort === null) {
+      return JSON.stringify({ ok: false, error: 'this node has no capability that waits on the host' });
     }
-    return this.#http.handle(String(requestJson), hosts, call.abort.signal);
+    const { node, abort } = call;
+    const flow = call.input.flow as { credentials?: unknown } | null | undefined;
+    const use: CapabilityUse = { node, credentialSet: flow?.credentials === 'test' ? 'test' : 'production' };
+    const text = String(requestJson);
+    if (text.startsWith('{"capability":"smtp"')) {
+      if (node.permissions.smtp !== true)
+        return JSON.stringify({ ok: false, error: 'this node has no smtp permission' });
+      return this.#http.mail(text, use, abort.signal);
+    }
+    return this.#http.handle(text, node.permissions.http?.hosts ?? null, abort.signal, use);
   }
 
   #discard(instance: IsolateInstance): void {

@@ -5,6 +5,7 @@ import { HttpCapability } from '../sandbox/http-capability.js';
 import type { SandboxLimits } from '../sandbox/limits.js';
 import { loadBuiltPlugin } from '../sandbox/load.js';
 import { type LoadedPlugin, PluginSandbox } from '../sandbox/plugin-sandbox.js';
+import { memoryBroker } from '../sandbox/resources.js';
 
 export type { SandboxErrorCode } from '../sandbox/errors.js';
 export { SandboxError } from '../sandbox/errors.js';
@@ -23,6 +24,17 @@ export interface RunNodeOptions {
   /** Settings of the `http` capability, e.g. `{ allow: ['127.0.0.1'] }` to reach a local test server. */
   http?: HttpCapabilityOptions;
   limits?: Partial<SandboxLimits>;
+  /**
+   * Resources the node's config may name, by id, with their secrets: the harness injects the
+   * credentials into `ctx.http.fetch` and `ctx.smtp.send` the way the server does, and shows the
+   * node only `{ id, type, name, config }` through `ctx.resources.get(id)`.
+   */
+  resources?: Record<
+    string,
+    { type: string; name?: string; config: JsonObject; secrets: Record<string, string> }
+  >;
+  /** Run as a debug run does: resources give their test credentials (here: the same values). */
+  credentials?: 'production' | 'test';
 }
 
 /**
@@ -47,15 +59,25 @@ export async function runNode(options: RunNodeOptions): Promise<NodeRunResult> {
   const plugin = typeof options.plugin === 'string' ? await loadBuiltPlugin(options.plugin) : options.plugin;
   const sandbox = new PluginSandbox(plugin, {
     ...(options.limits === undefined ? {} : { limits: options.limits }),
-    http: new HttpCapability(options.http),
+    http: new HttpCapability({ ...options.http, resources: memoryBroker(options.resources ?? {}) }),
   });
+  const publicResources = Object.fromEntries(
+    Object.entries(options.resources ?? {}).map(([id, r]) => [
+      id,
+      { id, type: r.type, name: r.name ?? id, config: r.config },
+    ]),
+  );
   const input: NodeRunInput = {
     event: options.event ?? { id: 'event-1', type: 'page-view', properties: {} },
     profile: options.profile === undefined ? { id: 'profile-1' } : options.profile,
     session: options.session === undefined ? { id: 'session-1' } : options.session,
     payload: options.payload ?? {},
     config: options.config ?? {},
-    flow: options.flow ?? { id: 'flow-1', name: 'Test flow', version: 1, node: { id: 'node-1' } },
+    flow: {
+      ...(options.flow ?? { id: 'flow-1', name: 'Test flow', version: 1, node: { id: 'node-1' } }),
+      ...(options.resources ? { resources: publicResources } : {}),
+      ...(options.credentials ? { credentials: options.credentials } : {}),
+    } as JsonObject,
   };
   try {
     const outcome = await sandbox.call(options.node, input);

@@ -1,8 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
 import { SMTPServer } from 'smtp-server';
-import type { Credentials } from '../resources/resources.js';
-import { type MailError, sendMail } from './smtp.js';
+import { type MailError, sendMail } from './mail.js';
+import type { ResolvedResource } from './resources.js';
 
 interface Delivered {
   from: string;
@@ -11,9 +11,9 @@ interface Delivered {
   data: string;
 }
 
-describe('smtp capability', () => {
+describe('mail through an smtp resource', () => {
   let server: SMTPServer;
-  let credentials: Credentials;
+  let credentials: ResolvedResource;
   const delivered: Delivered[] = [];
 
   before(async () => {

@@ -1,5 +1,5 @@
 import { createTransport } from 'nodemailer';
-import type { Credentials } from '../resources/resources.js';
+import type { ResolvedResource } from './resources.js';
 
 /** What a node asks to send; addresses and content come from the node, the login from the resource. */
 export interface MailRequest {
@@ -65,7 +65,7 @@ export function checkMail(request: MailRequest): void {
  * sees the receipt.
  */
 export async function sendMail(
-  credentials: Credentials,
+  credentials: ResolvedResource,
   request: MailRequest,
   timeoutMs = 15_000,
 ): Promise<MailReceipt> {
