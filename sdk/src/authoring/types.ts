@@ -52,6 +52,15 @@ export interface HttpRequestInit {
    * request may also go to the host of the resource's configured base URL.
    */
   resource?: string;
+  /**
+   * Sign the body: the host sets `header` to `sha256=<hex HMAC-SHA256 of the body>`, keyed with the
+   * secret of this `http-auth` resource, which the node never sees.
+   */
+  sign?: { resource: string; header: string };
+  /** Retry 429 and 5xx answers and network failures: up to 5 more attempts, `delayMs` doubling (default 200). */
+  retry?: { attempts: number; delayMs?: number };
+  /** Time limit of one attempt in ms (default 5000, at most 30000). */
+  timeoutMs?: number;
 }
 
 /** A resource's public settings (its secrets stay on the host). */

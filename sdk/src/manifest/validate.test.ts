@@ -58,7 +58,8 @@ describe('plugin manifest validation', () => {
       },
       {
         path: 'nodes[0].permissions.http.hosts[0]',
-        message: "'https://api.acme.test/' is not a lower-case host name, '*.domain' pattern or IP address",
+        message:
+          "'https://api.acme.test/' is not a lower-case host name, '*.domain' pattern, IP address or '*'",
       },
     ]);
   });

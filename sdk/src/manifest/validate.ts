@@ -105,10 +105,11 @@ export function validatePluginManifest(value: unknown): ManifestIssue[] {
     checkPorts(issues, `${at}.inputs`, node.inputs);
     checkPorts(issues, `${at}.outputs`, node.outputs);
     node.permissions.http?.hosts.forEach((host, hostIndex) => {
-      if (!HOST_PATTERN.test(host)) {
+      // `*` is any host the operator configures (private addresses stay refused unless allowed).
+      if (host !== '*' && !HOST_PATTERN.test(host)) {
         issues.push({
           path: `${at}.permissions.http.hosts[${hostIndex}]`,
-          message: `'${host}' is not a lower-case host name, '*.domain' pattern or IP address`,
+          message: `'${host}' is not a lower-case host name, '*.domain' pattern, IP address or '*'`,
         });
       }
     });

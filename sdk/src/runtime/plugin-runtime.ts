@@ -388,7 +388,15 @@ export function createPluginRuntime(plugin: Loose, host: RuntimeHost, outputLimi
       call.http ??= {
         fetch: async (
           url: string,
-          init?: { method?: string; headers?: Record<string, string>; body?: string; resource?: string },
+          init?: {
+            method?: string;
+            headers?: Record<string, string>;
+            body?: string;
+            resource?: string;
+            sign?: { resource?: string; header?: string };
+            retry?: { attempts?: number; delayMs?: number };
+            timeoutMs?: number;
+          },
         ) => {
           call.record('http.fetch');
           if (!call.allowFetch) {
@@ -402,6 +410,18 @@ export function createPluginRuntime(plugin: Loose, host: RuntimeHost, outputLimi
             ...(init?.resource !== undefined
               ? { resource: requireText('http.fetch resource', init.resource) }
               : {}),
+            ...(init?.sign !== undefined
+              ? { sign: { resource: String(init.sign?.resource), header: String(init.sign?.header) } }
+              : {}),
+            ...(init?.retry !== undefined
+              ? {
+                  retry: {
+                    attempts: Number(init.retry?.attempts ?? 0),
+                    delayMs: Number(init.retry?.delayMs ?? 200),
+                  },
+                }
+              : {}),
+            ...(init?.timeoutMs !== undefined ? { timeoutMs: Number(init.timeoutMs) } : {}),
           };
           const answer = parse(host.fetch(stringify(request)));
           if (answer.ok !== true) throw new Error(`http.fetch ${request.url}: ${answer.error}`);

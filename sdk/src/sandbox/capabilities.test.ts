@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
@@ -103,6 +104,62 @@ describe('resources, e-mail and consents in the sandbox', function () {
       );
       expect(calls.length).to.equal(count);
     }
+  });
+
+  it('signs the body on the host, retries 503 with backoff, and gives up after the attempts', async () => {
+    const seen: { signature: unknown; body: string }[] = [];
+    let failures = 2;
+    const flaky = createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk) => {
+        body += chunk;
+      });
+      request.on('end', () => {
+        seen.push({ signature: request.headers['x-cairn-signature'], body });
+        if (failures-- > 0) response.writeHead(503).end();
+        else response.writeHead(200).end('ok');
+      });
+    });
+    await new Promise<void>((resolve) => flaky.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(flaky.address() as AddressInfo).port}/hook`;
+    const options = {
+      plugin,
+      node: 'post',
+      config: { key: 'signer', url },
+      resources: {
+        signer: {
+          type: 'http-auth',
+          config: { scheme: 'header', header: 'x-unused' },
+          secrets: { value: 'sig-secret' },
+        },
+      },
+      http: { allow: ['127.0.0.1'] },
+    };
+    try {
+      const result = await runNode(options);
+      expect(result.emissions[0]!.payload).to.deep.equal({ status: 200 });
+      expect(seen).to.have.length(3);
+      const expected = `sha256=${createHmac('sha256', 'sig-secret').update('{"hello":"world"}').digest('hex')}`;
+      expect(seen.every((s) => s.signature === expected && s.body === '{"hello":"world"}')).to.equal(true);
+      failures = 10;
+      const gaveUp = await runNode(options);
+      expect(gaveUp.emissions[0]!.payload, '3 retries, then the last answer').to.deep.equal({ status: 503 });
+      expect(seen).to.have.length(3 + 4);
+    } finally {
+      flaky.close();
+    }
+  });
+
+  it('refuses a private address even for a node allowed any host', async () => {
+    await runNode({
+      plugin,
+      node: 'post',
+      config: { key: 'token', url: apiUrl },
+      resources: resources(),
+    }).then(
+      () => expect.fail('reached a loopback address'),
+      (error: SandboxError) => expect(error.message).to.match(/loopback/),
+    );
   });
 
   it('shows public resource settings without secrets, and answers consents.has from the profile', async () => {

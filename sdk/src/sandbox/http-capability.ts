@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { lookup } from 'node:dns/promises';
 import http from 'node:http';
 import https from 'node:https';
@@ -42,12 +43,23 @@ function refuse(message: string): never {
   throw new HttpRefusal(message);
 }
 
-/** `*.example.com` matches sub-domains of example.com; anything else must match exactly. */
+/**
+ * `*.example.com` matches sub-domains of example.com; `*` matches any host (for nodes whose URL
+ * the operator configures; private and local addresses stay refused); anything else must match
+ * exactly.
+ */
 export function hostPermitted(hostname: string, declared: readonly string[]): boolean {
   return declared.some((pattern) =>
-    pattern.startsWith('*.') ? hostname.endsWith(pattern.slice(1)) : hostname === pattern,
+    pattern === '*'
+      ? true
+      : pattern.startsWith('*.')
+        ? hostname.endsWith(pattern.slice(1))
+        : hostname === pattern,
   );
 }
+
+/** The longest a node may ask one attempt to take. */
+const MAX_TIMEOUT_MS = 30_000;
 
 function parseRequest(json: string, maxRequestBytes: number) {
   const value: unknown = JSON.parse(json);
@@ -112,20 +124,36 @@ export class HttpCapability {
     use?: CapabilityUse,
   ): Promise<string> {
     try {
-      let request = requestJson;
+      const { resource, sign, retry, timeoutMs, ...base } = JSON.parse(requestJson) as {
+        [key: string]: unknown;
+      };
+      const headers: Record<string, unknown> =
+        base.headers !== null && typeof base.headers === 'object' ? { ...(base.headers as object) } : {};
       let hosts = declaredHosts;
-      const resource = (JSON.parse(requestJson) as { resource?: unknown } | null)?.resource;
       if (resource !== undefined) {
         // The credential is added here, on the host, after the node's own headers.
         if (use === undefined) refuse('resources are not available here');
         const grant = await this.#resources.httpGrant(String(resource), use.node, use.credentialSet);
-        const { resource: _named, headers, ...rest } = JSON.parse(requestJson) as { [key: string]: unknown };
-        const own = headers !== null && typeof headers === 'object' ? headers : {};
-        request = JSON.stringify({ ...rest, headers: { ...own, ...grant.headers } });
+        Object.assign(headers, grant.headers);
         hosts = [...(declaredHosts ?? []), ...grant.hosts];
       }
+      if (sign !== undefined) {
+        if (use === undefined) refuse('resources are not available here');
+        const spec = sign as { resource?: unknown; header?: unknown };
+        if (
+          typeof spec.resource !== 'string' ||
+          typeof spec.header !== 'string' ||
+          !/^[A-Za-z0-9-]{1,64}$/.test(spec.header)
+        ) {
+          refuse('sign needs { resource, header } with a header name of letters, digits and dashes');
+        }
+        const key = await this.#resources.signingKey(spec.resource, use.node, use.credentialSet);
+        const body = typeof base.body === 'string' ? base.body : '';
+        headers[spec.header.toLowerCase()] = `sha256=${createHmac('sha256', key).update(body).digest('hex')}`;
+      }
       if (hosts === null) refuse('this node has no http permission');
-      const reply = await this.#fetch(request, hosts, signal);
+      const request = JSON.stringify({ ...base, headers });
+      const reply = await this.#withRetries(request, hosts, signal, retry, timeoutMs);
       return JSON.stringify({ ok: true, ...reply });
     } catch (error) {
       const message =
@@ -133,6 +161,50 @@ export class HttpCapability {
           ? error.message
           : `request failed: ${(error as Error).message}`;
       return JSON.stringify({ ok: false, error: message });
+    }
+  }
+
+  /**
+   * Sends a request, again after 429 and 5xx answers or network failures when the node asked for
+   * retries: at most 5 more attempts, waiting `delayMs` doubled each time (or what `Retry-After`
+   * asks, up to 10 s). Refusals (permissions, addresses) are never retried. The node's wall-time
+   * limit bounds the whole.
+   */
+  async #withRetries(
+    request: string,
+    hosts: readonly string[],
+    signal: AbortSignal,
+    retry: unknown,
+    timeoutMs: unknown,
+  ): Promise<HttpReply> {
+    const spec = (retry ?? {}) as { attempts?: unknown; delayMs?: unknown };
+    const extra = typeof spec.attempts === 'number' ? Math.max(0, Math.min(5, Math.floor(spec.attempts))) : 0;
+    const baseDelay = typeof spec.delayMs === 'number' ? Math.max(10, Math.min(5000, spec.delayMs)) : 200;
+    const timeout =
+      typeof timeoutMs === 'number' && timeoutMs > 0 ? Math.min(timeoutMs, MAX_TIMEOUT_MS) : this.#timeoutMs;
+    for (let attempt = 0; ; attempt += 1) {
+      let reply: HttpReply | undefined;
+      try {
+        reply = await this.#fetch(request, hosts, signal, timeout);
+      } catch (error) {
+        if (error instanceof HttpRefusal || attempt >= extra || signal.aborted) throw error;
+      }
+      if (reply !== undefined && (attempt >= extra || (reply.status !== 429 && reply.status < 500)))
+        return reply;
+      const asked = reply ? Number(reply.headers['retry-after']) * 1000 : Number.NaN;
+      const wait = Number.isFinite(asked) && asked >= 0 ? Math.min(asked, 10_000) : baseDelay * 2 ** attempt;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, wait);
+        signal.addEventListener(
+          'abort',
+          () => {
+            clearTimeout(timer);
+            resolve();
+          },
+          { once: true },
+        );
+      });
+      if (signal.aborted) refuse('the call was stopped while waiting to retry');
     }
   }
 
@@ -154,6 +226,7 @@ export class HttpCapability {
     requestJson: string,
     declaredHosts: readonly string[],
     signal: AbortSignal,
+    timeoutMs: number,
   ): Promise<HttpReply> {
     const request = parseRequest(requestJson, this.#maxRequestBytes);
     const hostname = request.target.hostname.toLowerCase();
@@ -166,7 +239,7 @@ export class HttpCapability {
     const address = ipaddr.isValid(literal) ? literal : await this.#resolve(hostname);
     const refusal = this.#policy.refusal(address);
     if (refusal !== null) refuse(`${hostname}: ${refusal}`);
-    return this.#send(request, address, AbortSignal.any([signal, AbortSignal.timeout(this.#timeoutMs)]));
+    return this.#send(request, address, AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]));
   }
 
   /** Every address the name resolves to must pass, so a mixed answer cannot slip through. */

@@ -25,6 +25,8 @@ export type CredentialSet = 'production' | 'test';
  */
 export interface ResourceBroker {
   httpGrant(resourceId: string, node: NodeManifest, set: CredentialSet): Promise<HttpGrant>;
+  /** The secret of an `http-auth` resource, for the host to sign a request body with; never given to the node. */
+  signingKey(resourceId: string, node: NodeManifest, set: CredentialSet): Promise<string>;
   sendMail(
     resourceId: string,
     message: MailRequest,
@@ -99,6 +101,12 @@ export function memoryBroker(resources: Record<string, Omit<ResolvedResource, 'i
       const resource = find(id, node);
       return { headers: credentialHeaders(resource), hosts: resourceHosts(resource) };
     },
+    async signingKey(id, node) {
+      const resource = find(id, node);
+      if (resource.type !== 'http-auth')
+        throw new ResourceRefusal(`resource '${id}' is not an http-auth resource`);
+      return resource.secrets.value ?? '';
+    },
     async sendMail(id, message, node) {
       const resource = find(id, node);
       if (resource.type !== 'smtp') throw new ResourceRefusal(`resource '${id}' is not an smtp resource`);
@@ -113,6 +121,9 @@ export const NO_RESOURCES: ResourceBroker = {
     throw new ResourceRefusal(`resource '${id}' is not available here`);
   },
   sendMail: async (id) => {
+    throw new ResourceRefusal(`resource '${id}' is not available here`);
+  },
+  signingKey: async (id) => {
     throw new ResourceRefusal(`resource '${id}' is not available here`);
   },
 };
