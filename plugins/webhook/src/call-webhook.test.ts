@@ -254,6 +254,15 @@ describe('call-webhook', () => {
       expect(result.emissions[0]?.payload).to.have.nested.property('error.code', 'request-failed');
     });
 
+    it('fails naming the field when a header name is not a valid name', async () => {
+      const failure = await callWebhookFailing({
+        http: LOCAL,
+        config: config({ headers: { 'X Customer': '{{profile@id}}' } }),
+      });
+      expect(failure.message).to.include('headers.X Customer: not a valid header name');
+      expect(endpoint.received).to.have.length(0);
+    });
+
     it('fails naming the field when a template is malformed', async () => {
       const failure = await callWebhookFailing({
         http: LOCAL,

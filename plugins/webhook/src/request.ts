@@ -14,6 +14,9 @@ export interface WebhookRequest {
   body: string | undefined;
 }
 
+/** An HTTP header name (RFC 9110 token). */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
 /** Looks up a resource by id; the node's `ctx.resources.get`. */
 export type ResourceLookup = (id: string) => ResourceInfo | undefined;
 
@@ -34,6 +37,11 @@ export function buildRequest(
 
   const headers: Record<string, string> = {};
   for (const [name, template] of Object.entries(config.headers ?? {})) {
+    if (!HEADER_NAME.test(name)) {
+      throw new Error(
+        `headers.${name}: not a valid header name; use letters, digits and - (e.g. X-Customer)`,
+      );
+    }
     headers[name.toLowerCase()] = inField(`headers.${name}`, () => notation.render(template, context));
   }
 
