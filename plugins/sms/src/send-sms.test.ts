@@ -147,6 +147,13 @@ describe('send-sms', () => {
       });
     });
 
+    it('does not repeat an attempt that ran out of time, since the provider may have received it', async () => {
+      twilio.script({ status: 201, delayMs: 3500, body: { sid: 'SMlate', status: 'queued' } });
+      const { result, requests } = await requestsOf(() => send({ profile: ann(), config: config() }));
+      expect(requests).to.have.length(1);
+      expect(failureOf(result).code).to.equal('request-failed');
+    });
+
     it('sends exactly one request when retries are 0', async () => {
       twilio.script({ status: 500, body: twilioError(20500, 'Internal Server Error', 500) });
       const { result, requests } = await requestsOf(() =>

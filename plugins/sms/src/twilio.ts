@@ -81,7 +81,7 @@ export function readAnswer(reply: HttpResponse): AcceptedMessage | SmsFailure {
   };
 }
 
-/** A failed request: the host refused it, the network failed, or every attempt timed out. */
+/** A failed request: the host refused it, the network failed, or an attempt ran out of time. */
 export function requestFailure(error: unknown): SmsFailure {
   return { code: 'request-failed', message: error instanceof Error ? error.message : String(error) };
 }

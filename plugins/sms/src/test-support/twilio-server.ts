@@ -13,6 +13,8 @@ export interface ReceivedRequest {
 /** An answer the fake provider gives; `body` is sent as JSON. */
 export interface ScriptedAnswer {
   status: number;
+  /** Wait this long before answering, to outlast the client's time limit. */
+  delayMs?: number;
   headers?: Record<string, string>;
   body?: unknown;
 }
@@ -42,8 +44,11 @@ export class FakeTwilio {
         };
         this.received.push(received);
         const answer = this.#answer(received);
-        response.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers });
-        response.end(answer.body === undefined ? '' : JSON.stringify(answer.body));
+        setTimeout(() => {
+          if (response.destroyed) return;
+          response.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers });
+          response.end(answer.body === undefined ? '' : JSON.stringify(answer.body));
+        }, answer.delayMs ?? 0);
       });
     });
   }
