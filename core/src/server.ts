@@ -6,6 +6,7 @@ import { resolveAdminToken } from './http/admin-auth.js';
 import { createApp } from './http/app.js';
 import { InFlightRequests } from './http/in-flight.js';
 import { PluginStore } from './plugins/store.js';
+import { storeBroker } from './resources/broker.js';
 import { ResourceStore } from './resources/resources.js';
 import { resolveSecretKey, SecretBox } from './resources/secret-box.js';
 import { SandboxPool } from './sandbox/pool.js';
@@ -42,6 +43,10 @@ export async function startServer(
       process.stdout.write(`\nCairn admin token (kept in ${config.dataDir}/admin-token): ${admin.token}\n\n`);
     }
     const plugins = await PluginStore.load(config.pluginDirs, logger);
+    const resources = new ResourceStore(
+      db,
+      new SecretBox(resolveSecretKey(config.secretKey, config.dataDir)),
+    );
     sandbox = new SandboxPool({
       size: config.sandbox.workers,
       eventTimeoutMs: config.sandbox.eventTimeoutMs,
@@ -53,14 +58,10 @@ export async function startServer(
         },
         maxNodeRuns: config.sandbox.maxNodeRuns,
       },
-      http: { allow: config.httpAllow },
+      http: { allow: config.httpAllow, resources: storeBroker(resources) },
       logger,
     });
     await sandbox.start(plugins.all());
-    const resources = new ResourceStore(
-      db,
-      new SecretBox(resolveSecretKey(config.secretKey, config.dataDir)),
-    );
     const inFlight = new InFlightRequests();
     const app = createApp({
       config,

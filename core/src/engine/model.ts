@@ -59,7 +59,9 @@ export type FlowErrorCode =
   | 'multiple_start_nodes'
   | 'unreachable_node'
   | 'invalid_config'
-  | 'invalid_config_schema';
+  | 'invalid_config_schema'
+  | 'unknown_resource'
+  | 'wrong_resource_type';
 
 /** One problem in a flow, naming the node or edge and the field (`nodes[2].data.config.threshold`). */
 export interface FlowError {

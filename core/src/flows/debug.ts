@@ -3,7 +3,7 @@ import { type Static, Type } from '@sinclair/typebox';
 import { ApiError } from '../http/errors.js';
 import { SandboxRunError } from '../sandbox/pool.js';
 import type { EventRunResult } from '../sandbox/protocol.js';
-import type { FlowService } from './flows.js';
+import type { FlowService, FlowView } from './flows.js';
 import type { FlowExecutor } from './processor.js';
 
 const AnyObject = Type.Object({}, { additionalProperties: true });
@@ -40,9 +40,9 @@ export async function debugFlow(
   executor: FlowExecutor,
   flowId: string,
   input: DebugInput,
-): Promise<EventRunResult & { validation: ReturnType<FlowService['view']>['validation'] }> {
+): Promise<EventRunResult & { validation: FlowView['validation'] }> {
   const flow = await flows.get(flowId);
-  const view = flows.view(flow);
+  const view = await flows.view(flow);
   if (!view.validation.valid) {
     const [first] = view.validation.errors;
     throw new ApiError(
@@ -64,7 +64,17 @@ export async function debugFlow(
     input.profile === null ? null : ({ ...EMPTY_PROFILE, ...(input.profile ?? {}) } as JsonObject);
   try {
     const result = await executor.run({
-      flows: [{ id: flow.id, name: flow.name, version: 0, graph: flow.draft }],
+      flows: [
+        {
+          id: flow.id,
+          name: flow.name,
+          version: 0,
+          graph: flow.draft,
+          resources: await flows.resourcesOf(flow.draft),
+        },
+      ],
+      // A debug run acts with the test credentials of the resources it names.
+      credentials: 'test',
       event,
       profile,
       session: (input.session ?? null) as JsonObject | null,

@@ -1,3 +1,4 @@
+import type { JsonObject } from '@cairn/sdk';
 import { type Static, Type } from '@sinclair/typebox';
 import { v7 as uuidv7 } from 'uuid';
 import {
@@ -8,9 +9,11 @@ import {
   validateFlow,
 } from '../engine/index.js';
 import { ApiError } from '../http/errors.js';
+import type { ResourceStore } from '../resources/resources.js';
 import { type Flow, FlowSchema, FlowVersionSchema, RoutingRuleSchema } from '../storage/flow-entities.js';
 import type { Database } from '../storage/orm.js';
 import { writeTransaction } from '../storage/transaction.js';
+import { publicResources, resourceErrors, resourceRefs } from './resource-refs.js';
 
 const EMPTY_GRAPH = { nodes: [], edges: [] };
 
@@ -52,6 +55,7 @@ export class FlowService {
   constructor(
     private readonly db: Database,
     private readonly catalog: () => NodeCatalog,
+    private readonly resources: ResourceStore,
     /** Called after a deploy, rollback or delete changes what runs. */
     private readonly onDeploymentChange: () => void = () => {},
   ) {}
@@ -72,9 +76,24 @@ export class FlowService {
     return parsed.flow;
   }
 
-  view(flow: Flow): FlowView {
+  /** Everything that keeps a graph from running: the engine's checks and the resources it names. */
+  async problems(graph: unknown): Promise<FlowError[]> {
+    const catalog = this.catalog();
+    const errors = validateFlow(graph, catalog);
+    const refs = resourceRefs(graph, catalog);
+    if (refs.length === 0) return errors;
+    const known = await this.resources.publicInfo(refs.map((r) => r.id));
+    return [...errors, ...resourceErrors(refs, known)];
+  }
+
+  /** Public settings of the resources a graph names. */
+  resourcesOf(graph: unknown): Promise<Record<string, JsonObject>> {
+    return publicResources(graph, this.catalog(), this.resources);
+  }
+
+  async view(flow: Flow): Promise<FlowView> {
     const draft = flow.draft as FlowGraph;
-    const errors = validateFlow(draft, this.catalog());
+    const errors = await this.problems(draft);
     return {
       id: flow.id,
       name: flow.name,
@@ -145,32 +164,36 @@ export class FlowService {
 
   /** Snapshots the draft as the next version and makes it the deployed one. */
   async deploy(id: string): Promise<FlowVersionView> {
+    // Validated outside the write transaction: the checks read other tables, and SQLite has one
+    // connection, which the transaction holds.
+    const draft = (await this.get(id)).draft;
+    const errors = await this.problems(draft);
+    if (errors.length > 0) {
+      const [first] = errors;
+      throw new ApiError(
+        422,
+        'invalid_flow',
+        `The draft cannot be deployed: ${first!.message}`,
+        first!.path ? `draft.${first!.path}` : undefined,
+        errors.map((e) => ({
+          code: e.code,
+          message: e.message,
+          ...(e.path ? { path: `draft.${e.path}` } : {}),
+        })),
+      );
+    }
     const deployed = await writeTransaction(this.db, async (em) => {
       const flow = await em.findOne(FlowSchema, { id });
       if (!flow) throw new ApiError(404, 'not_found', `Flow "${id}" does not exist.`);
-      const errors = validateFlow(flow.draft, this.catalog());
-      if (errors.length > 0) {
-        const [first] = errors;
-        throw new ApiError(
-          422,
-          'invalid_flow',
-          `The draft cannot be deployed: ${first!.message}`,
-          first!.path ? `draft.${first!.path}` : undefined,
-          errors.map((e) => ({
-            code: e.code,
-            message: e.message,
-            ...(e.path ? { path: `draft.${e.path}` } : {}),
-          })),
-        );
-      }
       const latest = await em.findOne(FlowVersionSchema, { flowId: id }, { orderBy: { version: 'desc' } });
       const version = (latest?.version ?? 0) + 1;
       const now = new Date();
+      // The version is the draft that was validated, even if an edit was saved meanwhile.
       const created = em.create(FlowVersionSchema, {
         id: uuidv7(),
         flowId: id,
         version,
-        graph: flow.draft,
+        graph: draft,
         createdAt: now,
       });
       flow.deployedVersion = version;

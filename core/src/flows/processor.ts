@@ -4,21 +4,19 @@ import { eventView, profileView, sessionView } from '../api/views.js';
 import type { Collector, FlowCommit } from '../collector/collector.js';
 import { type ConsentTypes, effectiveConsents, type StoredConsents } from '../consents/consents.js';
 import { applyOperations } from '../engine/index.js';
+import type { PluginStore } from '../plugins/store.js';
+import type { ResourceStore } from '../resources/resources.js';
 import { SandboxRunError } from '../sandbox/pool.js';
-import type { EventRunResult, FlowToRun } from '../sandbox/protocol.js';
+import type { EventRunRequest, EventRunResult, FlowToRun } from '../sandbox/protocol.js';
 import { FlowSchema, FlowVersionSchema } from '../storage/flow-entities.js';
 import type { Database } from '../storage/orm.js';
 import type { EventRecord, ProfileRecord, SessionRecord } from '../storage/records.js';
+import { publicResources } from './resource-refs.js';
 import type { RuleService } from './rules.js';
 
 /** Runs the flows of one event; the sandbox pool in the server. */
 export interface FlowExecutor {
-  run(request: {
-    flows: FlowToRun[];
-    event: JsonObject;
-    profile: JsonObject | null;
-    session: JsonObject | null;
-  }): Promise<EventRunResult>;
+  run(request: EventRunRequest): Promise<EventRunResult>;
 }
 
 export interface ProcessInput {
@@ -56,6 +54,8 @@ export class EventProcessor {
     private readonly executor: FlowExecutor,
     private readonly collector: Collector,
     private readonly consentTypes: ConsentTypes,
+    private readonly plugins: PluginStore,
+    private readonly resources: ResourceStore,
     private readonly logger: Logger,
   ) {}
 
@@ -152,7 +152,13 @@ export class EventProcessor {
         if (this.versions.size >= MAX_CACHED_VERSIONS) this.versions.clear();
         this.versions.set(key, graph);
       }
-      result.push({ id, name: flow.name, version: flow.version, graph });
+      result.push({
+        id,
+        name: flow.name,
+        version: flow.version,
+        graph,
+        resources: await publicResources(graph, this.plugins.catalog(), this.resources),
+      });
     }
     return result;
   }

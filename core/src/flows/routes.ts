@@ -28,18 +28,18 @@ export function flowRoutes(
   });
 
   router.get('/flows', async (ctx) => {
-    ctx.body = { items: (await flows.list()).map((f) => flows.view(f)) };
+    ctx.body = { items: await Promise.all((await flows.list()).map((f) => flows.view(f))) };
   });
   router.post('/flows', async (ctx) => {
     const flow = await flows.create(validateFlowInput(ctx.request.body));
     ctx.status = 201;
-    ctx.body = flows.view(flow);
+    ctx.body = await flows.view(flow);
   });
   router.get('/flows/:id', async (ctx) => {
-    ctx.body = flows.view(await flows.get(ctx.params.id!));
+    ctx.body = await flows.view(await flows.get(ctx.params.id!));
   });
   router.put('/flows/:id', async (ctx) => {
-    ctx.body = flows.view(await flows.replace(ctx.params.id!, validateFlowInput(ctx.request.body)));
+    ctx.body = await flows.view(await flows.replace(ctx.params.id!, validateFlowInput(ctx.request.body)));
   });
   router.delete('/flows/:id', async (ctx) => {
     await flows.remove(ctx.params.id!);

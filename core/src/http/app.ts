@@ -74,10 +74,20 @@ export function createApp({
   const collector = new Collector(db, { writeLanes: config.writeLanes, maxGroup: config.maxWriteGroup });
   const rules = new RuleService(db);
   const consentTypes = new ConsentTypes(db);
-  const processor = new EventProcessor(db, rules, sandbox, collector, consentTypes, logger);
+  const processor = new EventProcessor(
+    db,
+    rules,
+    sandbox,
+    collector,
+    consentTypes,
+    plugins,
+    resources,
+    logger,
+  );
   const flows = new FlowService(
     db,
     () => plugins.catalog(),
+    resources,
     () => processor.invalidate(),
   );
 

@@ -8,7 +8,13 @@ import { catalogFromPlugins, type NodeCatalog } from '../engine/index.js';
 import type { PluginBundle } from '../sandbox/protocol.js';
 
 /** Plugins that ship with Cairn, found as installed packages. */
-const BUILT_IN = ['@cairn/plugin-logic'];
+const BUILT_IN = [
+  '@cairn/plugin-logic',
+  '@cairn/plugin-email',
+  '@cairn/plugin-sms',
+  '@cairn/plugin-webhook',
+  '@cairn/plugin-sentiment',
+];
 
 /** Where a built plugin package keeps its bundle and manifest. */
 const BUNDLE_DIR = join('dist', 'plugin');

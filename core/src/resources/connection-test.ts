@@ -1,3 +1,4 @@
+import { credentialHeaders } from '@cairn/sdk/sandbox';
 import { createTransport } from 'nodemailer';
 import type { Credentials } from './resources.js';
 
@@ -79,20 +80,7 @@ export async function testConnection(credentials: Credentials): Promise<Connecti
     }
     case 'http-auth': {
       if (!config.testUrl) return { ok: false, message: 'Set config.testUrl to test this credential.' };
-      return httpCheck(config.testUrl as string, authorisationHeaders(credentials), 'The test URL');
+      return httpCheck(config.testUrl as string, credentialHeaders(credentials), 'The test URL');
     }
-  }
-}
-
-/** The request headers an `http-auth` credential adds. */
-export function authorisationHeaders({ config, secrets }: Credentials): Record<string, string> {
-  const value = secrets.value ?? '';
-  switch (config.scheme) {
-    case 'bearer':
-      return { authorization: `Bearer ${value}` };
-    case 'basic':
-      return { authorization: basic((config.username as string | undefined) ?? '', value) };
-    default:
-      return { [(config.header as string | undefined) ?? 'x-api-key']: value };
   }
 }

@@ -1,3 +1,4 @@
+import type { JsonObject } from '@cairn/sdk';
 import { type Static, Type } from '@sinclair/typebox';
 import { v7 as uuidv7 } from 'uuid';
 import { ApiError } from '../http/errors.js';
@@ -35,7 +36,7 @@ export type CredentialSetName = 'production' | 'test';
 export interface Credentials {
   id: string;
   type: ResourceType;
-  config: JsonRecord;
+  config: JsonObject;
   secrets: Record<string, string>;
 }
 
@@ -104,6 +105,18 @@ export class ResourceStore {
 
   private openSecrets(sealed: string): Record<string, string> {
     return JSON.parse(this.box.open(sealed)) as Record<string, string>;
+  }
+
+  /** Public settings (no secrets) of the given resources, for the nodes that name them. */
+  async publicInfo(ids: readonly string[]): Promise<Record<string, JsonObject & { type: string }>> {
+    if (ids.length === 0) return {};
+    const found = await this.db.em().find(ResourceSchema, { id: { $in: [...ids] } });
+    return Object.fromEntries(
+      found.map((r) => [
+        r.id,
+        { id: r.id, type: r.type, name: r.name, config: r.productionConfig as JsonObject },
+      ]),
+    );
   }
 
   async list(): Promise<Resource[]> {
@@ -191,7 +204,7 @@ export class ResourceStore {
     return {
       id: resource.id,
       type: resource.type as ResourceType,
-      config,
+      config: config as JsonObject,
       secrets: this.openSecrets(sealed),
     };
   }

@@ -121,12 +121,19 @@ class Worker {
           else run.reject(new SandboxRunError('run_failed', outcome.error.message));
         }
         return;
-      case 'http': {
+      case 'http':
+      case 'mail': {
+        // Capabilities run here, in the process that holds the credentials.
         const abort = new AbortController();
         this.httpCalls.set(message.callId, abort);
-        this.pool.http.handle(message.requestJson, message.hosts, abort.signal).then((reply) => {
-          if (this.httpCalls.delete(message.callId))
-            this.send({ kind: 'http-reply', callId: message.callId, reply });
+        const reply =
+          message.kind === 'mail'
+            ? this.pool.http.mail(message.requestJson, message.use, abort.signal)
+            : this.pool.http.handle(message.requestJson, message.hosts, abort.signal, message.use);
+        reply.then((text) => {
+          if (this.httpCalls.delete(message.callId)) {
+            this.send({ kind: 'http-reply', callId: message.callId, reply: text });
+          }
         });
         return;
       }

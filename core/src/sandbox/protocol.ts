@@ -1,5 +1,5 @@
 import type { JsonObject, PluginManifest, ProfileOperation } from '@cairn/sdk';
-import type { SandboxLimits } from '@cairn/sdk/sandbox';
+import type { CapabilityUse, SandboxLimits } from '@cairn/sdk/sandbox';
 import type { NodeError, TraceEntry } from '../engine/index.js';
 
 /** A deployed (or draft, when debugging) flow to run for one event. */
@@ -8,6 +8,8 @@ export interface FlowToRun {
   name: string;
   /** Deployed version, or 0 for a draft. */
   version: number;
+  /** Public settings of the resources the flow's nodes name, shown to nodes as `ctx.resources`. */
+  resources?: Record<string, JsonObject>;
   /**
    * The flow graph. Deployed versions never change, so a worker keeps the graphs it has been
    * sent and the host leaves out those it knows the worker holds.
@@ -18,6 +20,8 @@ export interface FlowToRun {
 /** One event's flows, as sent to a sandbox worker: the whole walk happens inside the worker. */
 export interface EventRunRequest {
   flows: FlowToRun[];
+  /** Which credentials resources give: test for debug runs. */
+  credentials?: 'production' | 'test';
   event: JsonObject;
   profile: JsonObject | null;
   session: JsonObject | null;
@@ -65,5 +69,13 @@ export type HostMessage =
 export type WorkerMessage =
   | { kind: 'ready' }
   | { kind: 'done'; outcomes: RunOutcome[] }
-  | { kind: 'http'; callId: number; requestJson: string; hosts: string[] }
+  | {
+      kind: 'http';
+      callId: number;
+      requestJson: string;
+      /** The node's declared hosts; null when it declared no http permission. */
+      hosts: string[] | null;
+      use?: CapabilityUse;
+    }
+  | { kind: 'mail'; callId: number; requestJson: string; use: CapabilityUse }
   | { kind: 'http-abort'; callId: number };

@@ -3,7 +3,7 @@
  * database connection and no secrets (the host starts it with an empty environment). Outbound
  * HTTP from plugins is handed to the host, which checks and performs it.
  */
-import { HttpCapability, type PluginSandbox, SandboxHost } from '@cairn/sdk/sandbox';
+import { type CapabilityUse, HttpCapability, type PluginSandbox, SandboxHost } from '@cairn/sdk/sandbox';
 import { runEvent } from './event-runner.js';
 import type {
   EventRunRequest,
@@ -39,9 +39,24 @@ class ForwardedHttp extends HttpCapability {
 
   override handle(
     requestJson: string,
-    declaredHosts: readonly string[],
+    declaredHosts: readonly string[] | null,
     signal: AbortSignal,
+    use?: CapabilityUse,
   ): Promise<string> {
+    return this.forward(signal, (callId) => ({
+      kind: 'http',
+      callId,
+      requestJson,
+      hosts: declaredHosts === null ? null : [...declaredHosts],
+      ...(use ? { use } : {}),
+    }));
+  }
+
+  override mail(requestJson: string, use: CapabilityUse, signal: AbortSignal): Promise<string> {
+    return this.forward(signal, (callId) => ({ kind: 'mail', callId, requestJson, use }));
+  }
+
+  private forward(signal: AbortSignal, message: (callId: number) => WorkerMessage): Promise<string> {
     const callId = this.nextCall++;
     return new Promise((resolve) => {
       this.pending.set(callId, resolve);
@@ -55,7 +70,7 @@ class ForwardedHttp extends HttpCapability {
         },
         { once: true },
       );
-      send({ kind: 'http', callId, requestJson, hosts: [...declaredHosts] });
+      send(message(callId));
     });
   }
 }

@@ -1,5 +1,5 @@
 // A plugin for the server's end-to-end and containment tests, written with the public SDK only.
-import { defineNode, definePlugin } from '@cairn/sdk';
+import { defineNode, definePlugin, Resource } from '@cairn/sdk';
 import { Type } from '@sinclair/typebox';
 
 const start = defineNode({
@@ -96,11 +96,53 @@ const attack = defineNode({
   },
 });
 
+const mail = defineNode({
+  id: 'mail',
+  title: 'Mail',
+  description: 'Sends an e-mail if the profile consented',
+  category: 'test',
+  inputs: ['in'],
+  outputs: ['sent', 'no-consent'],
+  config: Type.Object({ server: Resource('smtp'), to: Type.String() }),
+  permissions: { smtp: true },
+  resources: ['smtp'],
+  async run(ctx) {
+    if (!ctx.consents.has('marketing-email')) return ctx.emit('no-consent', null);
+    const receipt = await ctx.smtp.send({
+      resource: ctx.config.server,
+      to: ctx.config.to,
+      subject: 'Hi',
+      text: 'Hello',
+    });
+    const server = ctx.resources.get(ctx.config.server);
+    return ctx.emit('sent', {
+      accepted: [...receipt.accepted],
+      host: (server?.config.host as string) ?? null,
+    });
+  },
+});
+
+const call = defineNode({
+  id: 'call',
+  title: 'Call',
+  description: 'Calls an API with a stored credential',
+  category: 'test',
+  inputs: ['in'],
+  outputs: ['out'],
+  config: Type.Object({ auth: Resource('http-auth'), url: Type.String() }),
+  permissions: { http: { hosts: ['127.0.0.1'] } },
+  resources: ['http-auth'],
+  async run(ctx) {
+    const response = await ctx.http.fetch(ctx.config.url, { resource: ctx.config.auth });
+    return ctx.emit('out', { status: response.status });
+  },
+});
+
 export default definePlugin({
   name: '@cairn/plugin-test-kit',
   version: '1.0.0',
   title: 'Test kit',
   description: 'Nodes for the server tests',
   cairn: '^0.1.0',
-  nodes: [start, gate, bump, reply, attack],
+  nodes: [start, gate, bump, reply, attack, mail, call],
 });
