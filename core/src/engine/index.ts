@@ -1,4 +1,5 @@
 export { catalogFromPlugins, type NodeCatalog } from './catalog.js';
+export { withConfigDefaults } from './defaults.js';
 export {
   type Flow,
   type FlowEdge,

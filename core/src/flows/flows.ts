@@ -7,6 +7,7 @@ import {
   type NodeCatalog,
   parseFlow,
   validateFlow,
+  withConfigDefaults,
 } from '../engine/index.js';
 import { ApiError } from '../http/errors.js';
 import type { ResourceStore } from '../resources/resources.js';
@@ -73,7 +74,8 @@ export class FlowService {
         parsed.errors.map((e) => ({ code: e.code, message: e.message, path: `draft.${e.path ?? ''}` })),
       );
     }
-    return parsed.flow;
+    // Fields left out take the defaults the node's schema declares, stored with the draft.
+    return withConfigDefaults(parsed.flow, this.catalog());
   }
 
   /** Everything that keeps a graph from running: the engine's checks and the resources it names. */

@@ -94,7 +94,10 @@ class Worker {
       const flows = request.flows.map((flow) => {
         if (flow.version === 0) return flow;
         const key = `${flow.id}@${flow.version}`;
-        if (this.graphs.has(key)) return { id: flow.id, name: flow.name, version: flow.version };
+        if (this.graphs.has(key)) {
+          const { graph: _held, ...rest } = flow;
+          return rest;
+        }
         this.graphs.add(key);
         return flow;
       });
