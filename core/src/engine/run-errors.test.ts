@@ -209,3 +209,49 @@ describe('flow execution errors', () => {
     });
   });
 });
+
+describe('a failure reported on an unconnected error port', () => {
+  it('marks the run failed and names the node, instead of passing silently', async () => {
+    const graph = {
+      nodes: [
+        {
+          id: 'start',
+          type: 'cairn',
+          position: { x: 0, y: 0 },
+          data: { plugin: 'p', version: '1', node: 'start', config: {} },
+        },
+        {
+          id: 'send',
+          type: 'cairn',
+          position: { x: 0, y: 0 },
+          data: { plugin: 'p', version: '1', node: 'send', config: {} },
+        },
+      ],
+      edges: [{ id: 'e', source: 'start', sourceHandle: 'out', target: 'send', targetHandle: 'in' }],
+    };
+    const answer = (payload: unknown, port: string) => ({
+      emissions: [{ port, payload }],
+      operations: [],
+      ux: [],
+      response: {},
+      logs: [],
+    });
+    const executor = {
+      execute: async (node: { data: { node: string } }) =>
+        node.data.node === 'start'
+          ? answer({}, 'out')
+          : answer({ error: { code: 'send-failed', message: 'mailbox full' } }, 'error'),
+    };
+    const run = await runFlow(
+      graph,
+      { event: { type: 'x' }, profile: null, session: null },
+      executor as never,
+      {
+        clock: () => 0,
+      },
+    );
+    expect(run.status).to.equal('error');
+    const send = run.trace.find((t) => t.nodeId === 'send')!;
+    expect(send.error).to.deep.equal({ code: 'unhandled_error', message: 'mailbox full', routed: false });
+  });
+});

@@ -196,6 +196,21 @@ class FlowRun {
       this.result.response = mergeResponse(this.result.response, result.response);
       for (const emission of result.emissions) this.send(node.id, emission);
       const { emissions, operations, logs } = result;
+      // A node that reports a failure on its `error` port, with nothing connected to that port,
+      // must not pass for a success: the run is marked failed and the trace says why.
+      const unhandled = emissions.find((e) => e.port === 'error' && !this.connected(node.id, 'error'));
+      if (unhandled) {
+        this.result.status = 'error';
+        const message = errorMessageOf(unhandled.payload) ?? `node ${node.id} reported an error`;
+        this.result.trace.push({
+          ...base,
+          emissions,
+          operations,
+          logs,
+          error: { code: 'unhandled_error', message, routed: false },
+        });
+        return;
+      }
       this.result.trace.push({ ...base, emissions, operations, logs });
       return;
     }
@@ -251,6 +266,10 @@ class FlowRun {
   }
 
   /** Sends a payload along every edge leaving the port; a port with no edges drops it. */
+  private connected(nodeId: string, port: string): boolean {
+    return this.graph.outgoing.get(nodeId)!.some((edge) => edge.sourceHandle === port);
+  }
+
   private send(nodeId: string, emission: PortEmission): void {
     for (const edge of this.graph.outgoing.get(nodeId)!) {
       if (edge.sourceHandle !== emission.port) continue;
@@ -322,4 +341,14 @@ export async function runFlow(
     );
   }
   return new FlowRun(graph, input, executor, options.clock, maxNodeRuns).walk();
+}
+
+/** `{error: {message}}`, the shape failure payloads take, or a plain text payload. */
+function errorMessageOf(payload: Json): string | undefined {
+  if (typeof payload === 'string') return payload;
+  const error =
+    payload !== null && typeof payload === 'object' && !Array.isArray(payload) ? payload.error : undefined;
+  const message =
+    error !== null && typeof error === 'object' && !Array.isArray(error) ? error.message : undefined;
+  return typeof message === 'string' ? message : undefined;
 }
