@@ -42,7 +42,7 @@ export async function startServer(
       // Printed once, on the start that created it; afterwards it is read from the data folder.
       process.stdout.write(`\nCairn admin token (kept in ${config.dataDir}/admin-token): ${admin.token}\n\n`);
     }
-    const plugins = await PluginStore.load(config.pluginDirs, logger);
+    const plugins = await PluginStore.load(config.pluginDirs, config.approvedPlugins, logger);
     const resources = new ResourceStore(
       db,
       new SecretBox(resolveSecretKey(config.secretKey, config.dataDir)),
@@ -59,6 +59,7 @@ export async function startServer(
         maxNodeRuns: config.sandbox.maxNodeRuns,
       },
       http: { allow: config.httpAllow, resources: storeBroker(resources) },
+      approves: (plugin) => plugins.isApproved(plugin),
       logger,
     });
     await sandbox.start(plugins.all());

@@ -47,6 +47,8 @@ export interface CairnConfig {
   };
   /** Private or local IPs / CIDR ranges plugins may reach over HTTP (normally refused). */
   httpAllow: string[];
+  /** Plugin versions (`name@version`) from `pluginDirs` whose declared permissions the operator approves. */
+  approvedPlugins: string[];
 }
 
 export class ConfigError extends Error {
@@ -162,5 +164,6 @@ export function loadConfig(env: Env = process.env): CairnConfig {
       maxNodeRuns: integer(env, 'CAIRN_MAX_NODE_RUNS', 1000, 1, 1_000_000),
     },
     httpAllow: list(env.CAIRN_HTTP_ALLOW),
+    approvedPlugins: list(env.CAIRN_PLUGIN_APPROVED),
   };
 }

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { EventSchema } from '../storage/entities.js';
 import { testDialects } from '../test-support/databases.js';
-import { edge, kitNode, testKitPlugin } from '../test-support/plugins.js';
+import { edge, kitNode, testKitEnv } from '../test-support/plugins.js';
 import { startTestServer, type TestServer } from '../test-support/server.js';
 
 /** start → gate(min) → pass: bump → reply(thanks) ; fail: reply(sorry) */
@@ -29,7 +29,7 @@ for (const dialect of testDialects()) {
     let flowId: string;
 
     before(async () => {
-      server = await startTestServer(dialect, { CAIRN_PLUGIN_DIRS: await testKitPlugin() });
+      server = await startTestServer(dialect, await testKitEnv());
       await server.request('/api/sources', { admin: true, json: { id: 'shop', name: 'Shop', type: 'rest' } });
     });
     after(() => server.stop());

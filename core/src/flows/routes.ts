@@ -24,7 +24,7 @@ export function flowRoutes(
   const router = new Router({ prefix: '/api' });
 
   router.get('/plugins', (ctx) => {
-    ctx.body = { items: plugins.manifests() };
+    ctx.body = { items: plugins.listed() };
   });
 
   router.get('/flows', async (ctx) => {

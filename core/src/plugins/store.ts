@@ -42,13 +42,35 @@ export class PluginStore {
   private bundles: PluginBundle[] = [];
   private nodeCatalog: NodeCatalog = catalogFromPlugins([]);
 
-  static async load(extraDirs: readonly string[], logger: Logger): Promise<PluginStore> {
+  /** Plugin versions whose permissions hold: the built-in ones, and those the operator approved. */
+  private readonly approved = new Set<string>();
+
+  static async load(
+    extraDirs: readonly string[],
+    approved: readonly string[],
+    logger: Logger,
+  ): Promise<PluginStore> {
     const store = new PluginStore();
-    for (const dir of [...builtInDirs(logger), ...extraDirs]) {
+    for (const dir of builtInDirs(logger)) {
+      const plugin = await loadBuiltPlugin(dir);
+      store.add({ script: plugin.script, manifest: plugin.manifest });
+      store.approved.add(`${plugin.manifest.name}@${plugin.manifest.version}`);
+    }
+    for (const dir of extraDirs) {
       const plugin = await loadBuiltPlugin(dir);
       store.add({ script: plugin.script, manifest: plugin.manifest });
     }
+    for (const key of approved) store.approved.add(key);
     return store;
+  }
+
+  /**
+   * Whether the operator approved what this plugin version's nodes ask for (network hosts,
+   * e-mail, resource types). Built-in plugins are; others only when listed in
+   * `CAIRN_PLUGIN_APPROVED`. Capability calls of unapproved plugins are refused.
+   */
+  isApproved(pluginKey: string): boolean {
+    return this.approved.has(pluginKey);
   }
 
   private add(bundle: PluginBundle): void {
@@ -62,6 +84,14 @@ export class PluginStore {
 
   manifests(): PluginManifest[] {
     return this.bundles.map((b) => b.manifest);
+  }
+
+  /** Manifests with whether their permissions are approved, for the API. */
+  listed(): (PluginManifest & { approved: boolean })[] {
+    return this.bundles.map((b) => ({
+      ...b.manifest,
+      approved: this.isApproved(`${b.manifest.name}@${b.manifest.version}`),
+    }));
   }
 
   all(): PluginBundle[] {

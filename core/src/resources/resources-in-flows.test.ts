@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
 import { SMTPServer } from 'smtp-server';
 import { testDialects } from '../test-support/databases.js';
-import { edge, kitNode, testKitPlugin } from '../test-support/plugins.js';
+import { edge, kitNode, testKitEnv } from '../test-support/plugins.js';
 import { startTestServer, type TestServer } from '../test-support/server.js';
 
 const [sqlite] = testDialects();
@@ -42,7 +42,7 @@ describe('resources used by deployed flows', function () {
     await new Promise<void>((resolve) => api.listen(0, '127.0.0.1', resolve));
     apiUrl = `http://127.0.0.1:${(api.address() as AddressInfo).port}/v1/ping`;
     server = await startTestServer(sqlite!, {
-      CAIRN_PLUGIN_DIRS: await testKitPlugin(),
+      ...(await testKitEnv()),
       CAIRN_HTTP_ALLOW: '127.0.0.1',
     });
     await server.request('/api/sources', { admin: true, json: { id: 'web', name: 'Web', type: 'rest' } });

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
 import { EventSchema } from '../storage/entities.js';
 import { testDialects } from '../test-support/databases.js';
-import { edge, kitNode, testKitPlugin } from '../test-support/plugins.js';
+import { edge, kitNode, testKitEnv, testKitPlugin } from '../test-support/plugins.js';
 import { startTestServer, type TestServer } from '../test-support/server.js';
 
 const [sqlite] = testDialects();
@@ -54,7 +54,7 @@ describe('sandbox containment, through the server', function () {
 
   before(async () => {
     server = await startTestServer(sqlite!, {
-      CAIRN_PLUGIN_DIRS: await testKitPlugin(),
+      ...(await testKitEnv()),
       CAIRN_SANDBOX_CPU_MS: '600',
       CAIRN_SANDBOX_MEMORY_MB: '32',
       CAIRN_SANDBOX_OUTPUT_KB: '64',
@@ -125,7 +125,7 @@ describe('event time limit', function () {
 
   it('stops flows that overrun it, marks the event, and replaces the worker', async () => {
     const server = await startTestServer(sqlite!, {
-      CAIRN_PLUGIN_DIRS: await testKitPlugin(),
+      ...(await testKitEnv()),
       CAIRN_SANDBOX_CPU_MS: '20000',
       CAIRN_EVENT_TIMEOUT_MS: '400',
     });
@@ -162,7 +162,7 @@ describe('operator allow-list for plugin HTTP', function () {
     await new Promise<void>((resolve) => service.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(service.address() as AddressInfo).port}/hook`;
     const server = await startTestServer(sqlite!, {
-      CAIRN_PLUGIN_DIRS: await testKitPlugin(),
+      ...(await testKitEnv()),
       CAIRN_HTTP_ALLOW: '127.0.0.1',
     });
     try {
@@ -175,6 +175,35 @@ describe('operator allow-list for plugin HTTP', function () {
     } finally {
       await server.stop();
       service.close();
+    }
+  });
+});
+
+describe('operator approval of plugin permissions', function () {
+  this.timeout(60_000);
+
+  it('refuses the capability calls of a plugin the operator has not approved, and says so', async () => {
+    const server = await startTestServer(sqlite!, {
+      CAIRN_PLUGIN_DIRS: await testKitPlugin(),
+      CAIRN_HTTP_ALLOW: '127.0.0.1',
+    });
+    try {
+      const plugins = (await (await server.request('/api/plugins', { admin: true })).json()) as any;
+      const approval = Object.fromEntries(
+        plugins.items.map((p: { name: string; approved: boolean }) => [p.name, p.approved]),
+      );
+      expect(approval).to.include({
+        '@cairn/plugin-test-kit': false,
+        '@cairn/plugin-logic': true,
+        '@cairn/plugin-webhook': true,
+      });
+      await server.request('/api/sources', { admin: true, json: { id: 'web', name: 'Web', type: 'rest' } });
+      await attackFlow(server, 'unapproved', 'fetch', 'http://127.0.0.1:9/');
+      const result = await track(server, 'unapproved');
+      expect(result.status).to.equal('error');
+      expect(result.errors[0]).to.match(/not approved by the operator/);
+    } finally {
+      await server.stop();
     }
   });
 });

@@ -31,6 +31,8 @@ export interface SandboxPoolOptions {
   settings: WorkerSettings;
   /** Operator settings of the `http` capability, enforced here in the host process. */
   http: HttpCapabilityOptions;
+  /** Whether the operator approved the permissions of a plugin version (`name@version`). */
+  approves: (plugin: string) => boolean;
   logger: Logger;
 }
 
@@ -129,10 +131,18 @@ class Worker {
         // Capabilities run here, in the process that holds the credentials.
         const abort = new AbortController();
         this.httpCalls.set(message.callId, abort);
+        const plugin = message.use?.plugin;
         const reply =
-          message.kind === 'mail'
-            ? this.pool.http.mail(message.requestJson, message.use, abort.signal)
-            : this.pool.http.handle(message.requestJson, message.hosts, abort.signal, message.use);
+          plugin !== undefined && !this.pool.approves(plugin)
+            ? Promise.resolve(
+                JSON.stringify({
+                  ok: false,
+                  error: `the permissions of ${plugin} are not approved by the operator (CAIRN_PLUGIN_APPROVED)`,
+                }),
+              )
+            : message.kind === 'mail'
+              ? this.pool.http.mail(message.requestJson, message.use, abort.signal)
+              : this.pool.http.handle(message.requestJson, message.hosts, abort.signal, message.use);
         reply.then((text) => {
           if (this.httpCalls.delete(message.callId)) {
             this.send({ kind: 'http-reply', callId: message.callId, reply: text });
@@ -212,6 +222,10 @@ export class SandboxPool {
     worker.child.kill('SIGKILL');
     this.restarts++;
     if (!this.closed) this.workers[index] = this.spawn();
+  }
+
+  approves(plugin: string): boolean {
+    return this.options.approves(plugin);
   }
 
   /** Process ids of the current workers. */

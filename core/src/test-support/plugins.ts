@@ -29,3 +29,11 @@ export function kitNode(id: string, node: string, config: Config = {}, x = 0) {
 export function edge(source: string, sourceHandle: string, target: string, targetHandle = 'in') {
   return { id: `${source}.${sourceHandle}->${target}`, source, sourceHandle, target, targetHandle };
 }
+
+/** Server settings that load the test kit and approve its permissions, as an operator would. */
+export async function testKitEnv(): Promise<Record<string, string>> {
+  return {
+    CAIRN_PLUGIN_DIRS: await testKitPlugin(),
+    CAIRN_PLUGIN_APPROVED: `${TEST_KIT.plugin}@${TEST_KIT.version}`,
+  };
+}

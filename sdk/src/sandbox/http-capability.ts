@@ -25,6 +25,8 @@ export interface HttpCapabilityOptions {
 
 /** Who is asking: the node (its manifest, from the host) and which credential set applies to the run. */
 export interface CapabilityUse {
+  /** The plugin version the node belongs to, e.g. `@acme/plugin-crm@1.2.0`. */
+  plugin: string;
   node: NodeManifest;
   credentialSet: 'production' | 'test';
 }

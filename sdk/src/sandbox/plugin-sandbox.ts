@@ -296,7 +296,11 @@ export class PluginSandbox {
     }
     const { node, abort } = call;
     const flow = call.input.flow as { credentials?: unknown } | null | undefined;
-    const use: CapabilityUse = { node, credentialSet: flow?.credentials === 'test' ? 'test' : 'production' };
+    const use: CapabilityUse = {
+      plugin: `${this.manifest.name}@${this.manifest.version}`,
+      node,
+      credentialSet: flow?.credentials === 'test' ? 'test' : 'production',
+    };
     const text = String(requestJson);
     if (text.startsWith('{"capability":"smtp"')) {
       if (node.permissions.smtp !== true)
