@@ -1,5 +1,6 @@
 export type { NodeOptions } from './authoring/define.js';
 export { defineNode, definePlugin, RESOURCE_KEYWORD, Resource } from './authoring/define.js';
+export { type NotationSources, notationContext } from './authoring/notation-context.js';
 export type {
   DeepReadonly,
   Emission,
