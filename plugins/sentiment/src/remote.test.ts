@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { Json } from '@cairn/sdk';
+import { json, startEndpoint, type TestEndpoint } from '@cairn/sdk/testing';
 import { expect } from 'chai';
-import { json, startEndpoint, type TestEndpoint } from './test-support/endpoint.js';
 import {
   DEFAULTS,
   review,

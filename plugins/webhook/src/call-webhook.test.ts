@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
+import { json, startEndpoint, type TestEndpoint } from '@cairn/sdk/testing';
 import { expect } from 'chai';
-import { json, startEndpoint, type TestEndpoint } from './test-support/endpoint.js';
 import { type CallOptions, callWebhook, callWebhookFailing } from './test-support/plugin.js';
 
 const LOCAL = { allow: ['127.0.0.1'] };

@@ -87,3 +87,4 @@ export async function runNode(options: RunNodeOptions): Promise<NodeRunResult> {
     sandbox.dispose();
   }
 }
+export { type Answer, json, type ReceivedRequest, startEndpoint, type TestEndpoint } from './endpoint.js';

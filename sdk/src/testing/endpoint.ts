@@ -12,7 +12,10 @@ export interface ReceivedRequest {
 
 export type Answer = (request: ReceivedRequest, response: ServerResponse, attempt: number) => void;
 
-/** A real HTTP server on 127.0.0.1 that records what arrives and answers as the spec says. */
+/**
+ * A real HTTP server on 127.0.0.1 for plugin tests: it records every request and answers as the
+ * test says (`answer`), so a node's outbound calls can be checked end to end.
+ */
 export interface TestEndpoint {
   /** `http://127.0.0.1:<port>` */
   origin: string;
