@@ -1,10 +1,13 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import Koa from 'koa';
 import { type Logger, pino } from 'pino';
 import type { CairnConfig } from './config/config.js';
 import { resolveAdminToken } from './http/admin-auth.js';
 import { createApp } from './http/app.js';
 import { InFlightRequests } from './http/in-flight.js';
+import { metricsRoute } from './observability/http.js';
+import { Metrics } from './observability/metrics.js';
 import { PluginStore } from './plugins/store.js';
 import { storeBroker } from './resources/broker.js';
 import { ResourceStore } from './resources/resources.js';
@@ -34,6 +37,7 @@ export async function startServer(
   const db = await openDatabase(config.databaseUrl);
   let server: Server | undefined;
   let sandbox: SandboxPool | undefined;
+  let metricsServer: Server | undefined;
   try {
     const applied = await db.migrate();
     if (applied.length) logger.info({ migrations: applied }, 'database migrated');
@@ -47,6 +51,7 @@ export async function startServer(
       db,
       new SecretBox(resolveSecretKey(config.secretKey, config.dataDir)),
     );
+    const metrics = new Metrics();
     sandbox = new SandboxPool({
       size: config.sandbox.workers,
       eventTimeoutMs: config.sandbox.eventTimeoutMs,
@@ -60,6 +65,7 @@ export async function startServer(
       },
       http: { allow: config.httpAllow, resources: storeBroker(resources) },
       approves: (plugin) => plugins.isApproved(plugin),
+      onRestart: () => metrics.sandboxRestarts.inc(),
       logger,
     });
     await sandbox.start(plugins.all());
@@ -73,6 +79,7 @@ export async function startServer(
       plugins,
       sandbox,
       resources,
+      metrics,
     });
     server = app.listen(config.port, config.host);
     await new Promise<void>((resolve, reject) => {
@@ -82,8 +89,16 @@ export async function startServer(
     const { port } = server.address() as AddressInfo;
     const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
     logger.info({ url, database: db.dialect }, 'cairn is listening');
+    // Prometheus can scrape a separate port on an internal network without the admin token.
+    if (config.metricsPort) {
+      metricsServer = new Koa().use(metricsRoute(metrics).routes()).listen(config.metricsPort, config.host);
+      await new Promise<void>((resolve, reject) => {
+        metricsServer!.once('listening', resolve).once('error', reject);
+      });
+    }
     const listening = server;
     const workers = sandbox;
+    const scraping = metricsServer;
     return {
       url,
       db,
@@ -96,12 +111,14 @@ export async function startServer(
         await inFlight.idle(SHUTDOWN_GRACE_MS);
         listening.closeAllConnections();
         await closed;
+        scraping?.close();
         await workers.close();
         await db.close();
       },
     };
   } catch (error) {
     server?.close();
+    metricsServer?.close();
     await sandbox?.close();
     await db.close();
     throw error;

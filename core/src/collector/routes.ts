@@ -5,6 +5,7 @@ import { type ConsentTypes, effectiveConsents, type StoredConsents } from '../co
 import type { EventProcessor } from '../flows/processor.js';
 import { ApiError } from '../http/errors.js';
 import { validator } from '../http/validation.js';
+import type { Metrics } from '../observability/metrics.js';
 import type { SourceRegistry } from '../sources/sources.js';
 import { originAllowed } from '../sources/sources.js';
 import type { EventSource } from '../storage/entities.js';
@@ -19,6 +20,7 @@ export interface CollectorRoutesOptions {
   processor: EventProcessor;
   sources: SourceRegistry;
   consentTypes: ConsentTypes;
+  metrics: Metrics;
   maxEventsPerRequest: number;
 }
 
@@ -104,6 +106,7 @@ export function collectorRoutes({
   processor,
   sources,
   consentTypes,
+  metrics,
   maxEventsPerRequest,
 }: CollectorRoutesOptions): Router {
   const router = new Router();
@@ -111,6 +114,8 @@ export function collectorRoutes({
   /** Stores the batch, then runs its flows: the answer both endpoints give. */
   const collectAndRun = async (batch: CollectBatch) => {
     const result = await collector.collect(batch);
+    for (const event of result.committed.events)
+      metrics.eventsReceived.inc({ source: batch.sourceId, type: event.type });
     const outcome = await processor.process({ sourceId: batch.sourceId, ...result.committed });
     return {
       profile: result.profile,

@@ -29,6 +29,8 @@ export interface CairnConfig {
   trustProxy: boolean;
   /** pino log level. */
   logLevel: string;
+  /** Port of a separate, unauthenticated `/metrics` listener; when unset, `/metrics` needs the admin token. */
+  metricsPort: number | undefined;
   /** Extra built plugin folders to load (each with `plugin.js` and `manifest.json`). */
   pluginDirs: string[];
   sandbox: {
@@ -154,6 +156,7 @@ export function loadConfig(env: Env = process.env): CairnConfig {
     maxWriteGroup: integer(env, 'CAIRN_WRITE_GROUP', 64, 1, 1000),
     trustProxy: boolean(env, 'CAIRN_TRUST_PROXY', false),
     logLevel,
+    metricsPort: env.CAIRN_METRICS_PORT ? integer(env, 'CAIRN_METRICS_PORT', 0, 1, 65535) : undefined,
     pluginDirs: list(env.CAIRN_PLUGIN_DIRS).map((dir) => resolve(dir)),
     sandbox: {
       workers: integer(env, 'CAIRN_SANDBOX_WORKERS', 1, 1, 64),

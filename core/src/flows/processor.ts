@@ -4,6 +4,7 @@ import { eventView, profileView, sessionView } from '../api/views.js';
 import type { Collector, FlowCommit } from '../collector/collector.js';
 import { type ConsentTypes, effectiveConsents, type StoredConsents } from '../consents/consents.js';
 import { applyOperations } from '../engine/index.js';
+import type { Metrics } from '../observability/metrics.js';
 import type { PluginStore } from '../plugins/store.js';
 import type { ResourceStore } from '../resources/resources.js';
 import { SandboxRunError } from '../sandbox/pool.js';
@@ -56,8 +57,29 @@ export class EventProcessor {
     private readonly consentTypes: ConsentTypes,
     private readonly plugins: PluginStore,
     private readonly resources: ResourceStore,
+    private readonly metrics: Metrics,
     private readonly logger: Logger,
   ) {}
+
+  private observe(source: string, type: string, result: EventRunResult): void {
+    this.metrics.eventsProcessed.inc({
+      source,
+      type,
+      status: result.status === 'ok' ? 'processed' : 'error',
+    });
+    for (const flow of result.flows) {
+      let seconds = 0;
+      for (const entry of flow.trace) {
+        if (entry.skipped) continue;
+        seconds += entry.durationMs / 1000;
+        this.metrics.nodeDuration.observe(
+          { plugin: entry.plugin, node: entry.node },
+          entry.durationMs / 1000,
+        );
+      }
+      this.metrics.flowDuration.observe({ flow: flow.flowId }, seconds);
+    }
+  }
 
   /** Forget cached deployments (after a deploy, rollback or delete in this process). */
   invalidate(): void {
@@ -104,6 +126,7 @@ export class EventProcessor {
           error instanceof SandboxRunError ? `${error.code}: ${error.message}` : (error as Error).message;
         outcome.errors.push(`Event ${event.id}: ${reason}`);
         commit.statuses.set(event.id, 'error');
+        this.metrics.eventsProcessed.inc({ source: input.sourceId, type: event.type, status: 'error' });
         this.logger.warn({ event: event.id, err: error }, 'flows failed');
         continue;
       }
@@ -115,6 +138,7 @@ export class EventProcessor {
         outcome.errors.push(`Flow ${flow.flowId} v${flow.version}: ${why}`);
       }
       commit.statuses.set(event.id, result.status === 'ok' ? 'processed' : 'error');
+      this.observe(input.sourceId, event.type, result);
       commit.operations.push(...result.operations);
       outcome.ux.push(...result.ux);
       Object.assign(outcome.response, result.response);

@@ -14,6 +14,8 @@ import { FlowService } from '../flows/flows.js';
 import { EventProcessor, type FlowExecutor } from '../flows/processor.js';
 import { flowRoutes } from '../flows/routes.js';
 import { RuleService } from '../flows/rules.js';
+import { metricsRoute, requestLog, requestMetrics } from '../observability/http.js';
+import type { Metrics } from '../observability/metrics.js';
 import type { PluginStore } from '../plugins/store.js';
 import type { ResourceStore } from '../resources/resources.js';
 import { resourceRoutes } from '../resources/routes.js';
@@ -32,6 +34,7 @@ export interface AppDeps {
   plugins: PluginStore;
   sandbox: FlowExecutor;
   resources: ResourceStore;
+  metrics: Metrics;
 }
 
 const COLLECTOR_PATH = /^\/(track|customer\/consent|collect\/[^/]+\/([^/]+))\/?$/;
@@ -68,6 +71,7 @@ export function createApp({
   plugins,
   sandbox,
   resources,
+  metrics,
 }: AppDeps): Koa {
   const app = new Koa({ proxy: config.trustProxy });
   const sources = new SourceRegistry(db);
@@ -82,6 +86,7 @@ export function createApp({
     consentTypes,
     plugins,
     resources,
+    metrics,
     logger,
   );
   const flows = new FlowService(
@@ -92,6 +97,8 @@ export function createApp({
   );
 
   app.use(inFlight.middleware());
+  app.use(requestLog(logger));
+  app.use(requestMetrics(metrics));
   app.use(errorHandler(logger, config.maxBodyBytes));
   app.use(collectorCors(sources));
   const guard = requireAdminToken(adminToken);
@@ -127,6 +134,7 @@ export function createApp({
     processor,
     sources,
     consentTypes,
+    metrics,
     maxEventsPerRequest: config.maxEventsPerRequest,
   });
   app.use(collect.routes()).use(collect.allowedMethods());
@@ -137,6 +145,8 @@ export function createApp({
   app.use(flowApi.routes()).use(flowApi.allowedMethods());
   const consentApi = consentTypeRoutes(consentTypes);
   app.use(consentApi.routes()).use(consentApi.allowedMethods());
+  // Without a separate metrics port, `/metrics` is served here behind the admin token.
+  if (!config.metricsPort) app.use(metricsRoute(metrics, requireAdminToken(adminToken)).routes());
   const resourceApi = resourceRoutes(resources);
   app.use(resourceApi.routes()).use(resourceApi.allowedMethods());
 

@@ -31,6 +31,8 @@ export interface SandboxPoolOptions {
   settings: WorkerSettings;
   /** Operator settings of the `http` capability, enforced here in the host process. */
   http: HttpCapabilityOptions;
+  /** Called each time a worker is replaced. */
+  onRestart?: () => void;
   /** Whether the operator approved the permissions of a plugin version (`name@version`). */
   approves: (plugin: string) => boolean;
   logger: Logger;
@@ -221,6 +223,7 @@ export class SandboxPool {
     worker.fail(error);
     worker.child.kill('SIGKILL');
     this.restarts++;
+    this.options.onRestart?.();
     if (!this.closed) this.workers[index] = this.spawn();
   }
 
