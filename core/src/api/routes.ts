@@ -1,5 +1,6 @@
 import Router from '@koa/router';
 import { type Static, Type } from '@sinclair/typebox';
+import type { AuditLog } from '../audit/audit.js';
 import { loadProfileForRead } from '../collector/identity.js';
 import { ApiError } from '../http/errors.js';
 import { validator } from '../http/validation.js';
@@ -33,7 +34,7 @@ function limitOf(query: EventQuery): number {
 }
 
 /** Admin API (behind the admin token): event sources, profiles and events. */
-export function apiRoutes(db: Database, sources: SourceRegistry): Router {
+export function apiRoutes(db: Database, sources: SourceRegistry, audit: AuditLog): Router {
   const router = new Router({ prefix: '/api' });
 
   router.get('/sources', async (ctx) => {
@@ -43,6 +44,7 @@ export function apiRoutes(db: Database, sources: SourceRegistry): Router {
     const source = await sources.create(validateSource(ctx.request.body));
     ctx.status = 201;
     ctx.body = viewOf(source);
+    await audit.record(ctx, { action: 'create', objectType: 'source', objectId: source.id, after: ctx.body });
   });
   router.get('/sources/:id', async (ctx) => {
     const source = await sources.find(ctx.params.id!);
@@ -50,11 +52,27 @@ export function apiRoutes(db: Database, sources: SourceRegistry): Router {
     ctx.body = viewOf(source);
   });
   router.put('/sources/:id', async (ctx) => {
-    ctx.body = viewOf(await sources.replace(ctx.params.id!, validateSource(ctx.request.body)));
+    const input = validateSource(ctx.request.body);
+    const current = await sources.find(ctx.params.id!);
+    ctx.body = viewOf(await sources.replace(ctx.params.id!, input));
+    await audit.record(ctx, {
+      action: current ? 'update' : 'create',
+      objectType: 'source',
+      objectId: ctx.params.id!,
+      before: current ? viewOf(current) : undefined,
+      after: ctx.body,
+    });
   });
   router.delete('/sources/:id', async (ctx) => {
+    const current = await sources.find(ctx.params.id!);
     await sources.remove(ctx.params.id!);
     ctx.status = 204;
+    await audit.record(ctx, {
+      action: 'delete',
+      objectType: 'source',
+      objectId: ctx.params.id!,
+      before: current ? viewOf(current) : undefined,
+    });
   });
 
   router.get('/profiles/:id', async (ctx) => {

@@ -1,5 +1,6 @@
 import Router from '@koa/router';
 import { Type } from '@sinclair/typebox';
+import type { AuditLog } from '../audit/audit.js';
 import { validator } from '../http/validation.js';
 import type { PluginStore } from '../plugins/store.js';
 import { DebugInputSchema, debugFlow } from './debug.js';
@@ -20,6 +21,7 @@ export function flowRoutes(
   rules: RuleService,
   plugins: PluginStore,
   executor: FlowExecutor,
+  audit: AuditLog,
 ): Router {
   const router = new Router({ prefix: '/api' });
 
@@ -34,26 +36,50 @@ export function flowRoutes(
     const flow = await flows.create(validateFlowInput(ctx.request.body));
     ctx.status = 201;
     ctx.body = await flows.view(flow);
+    await audit.record(ctx, { action: 'create', objectType: 'flow', objectId: flow.id, after: ctx.body });
   });
   router.get('/flows/:id', async (ctx) => {
     ctx.body = await flows.view(await flows.get(ctx.params.id!));
   });
   router.put('/flows/:id', async (ctx) => {
-    ctx.body = await flows.view(await flows.replace(ctx.params.id!, validateFlowInput(ctx.request.body)));
+    const input = validateFlowInput(ctx.request.body);
+    const before = await flows.view(await flows.get(ctx.params.id!));
+    ctx.body = await flows.view(await flows.replace(ctx.params.id!, input));
+    await audit.record(ctx, {
+      action: 'update',
+      objectType: 'flow',
+      objectId: ctx.params.id!,
+      before,
+      after: ctx.body,
+    });
   });
   router.delete('/flows/:id', async (ctx) => {
+    const before = await flows.view(await flows.get(ctx.params.id!));
     await flows.remove(ctx.params.id!);
     ctx.status = 204;
+    await audit.record(ctx, { action: 'delete', objectType: 'flow', objectId: ctx.params.id!, before });
   });
   router.post('/flows/:id/deploy', async (ctx) => {
     ctx.status = 201;
     ctx.body = await flows.deploy(ctx.params.id!);
+    await audit.record(ctx, {
+      action: 'deploy',
+      objectType: 'flow',
+      objectId: ctx.params.id!,
+      after: ctx.body,
+    });
   });
   router.get('/flows/:id/versions', async (ctx) => {
     ctx.body = { items: await flows.versions(ctx.params.id!) };
   });
   router.post('/flows/:id/rollback', async (ctx) => {
     ctx.body = await flows.rollback(ctx.params.id!, validateRollback(ctx.request.body).version);
+    await audit.record(ctx, {
+      action: 'rollback',
+      objectType: 'flow',
+      objectId: ctx.params.id!,
+      after: ctx.body,
+    });
   });
 
   router.post('/flows/:id/debug', async (ctx) => {
@@ -67,16 +93,28 @@ export function flowRoutes(
     const rule = await rules.create(validateRuleInput(ctx.request.body));
     ctx.status = 201;
     ctx.body = ruleView(rule);
+    await audit.record(ctx, { action: 'create', objectType: 'rule', objectId: rule.id, after: ctx.body });
   });
   router.get('/rules/:id', async (ctx) => {
     ctx.body = ruleView(await rules.get(ctx.params.id!));
   });
   router.put('/rules/:id', async (ctx) => {
-    ctx.body = ruleView(await rules.replace(ctx.params.id!, validateRuleInput(ctx.request.body)));
+    const input = validateRuleInput(ctx.request.body);
+    const before = ruleView(await rules.get(ctx.params.id!));
+    ctx.body = ruleView(await rules.replace(ctx.params.id!, input));
+    await audit.record(ctx, {
+      action: 'update',
+      objectType: 'rule',
+      objectId: ctx.params.id!,
+      before,
+      after: ctx.body,
+    });
   });
   router.delete('/rules/:id', async (ctx) => {
+    const before = ruleView(await rules.get(ctx.params.id!));
     await rules.remove(ctx.params.id!);
     ctx.status = 204;
+    await audit.record(ctx, { action: 'delete', objectType: 'rule', objectId: ctx.params.id!, before });
   });
 
   return router;

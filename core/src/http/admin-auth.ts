@@ -39,6 +39,7 @@ export function requireAdminToken(token: string) {
         'A valid admin bearer token is required (Authorization: Bearer <token>).',
       );
     }
+    ctx.state.actor = 'admin-token';
     await next();
   };
 }

@@ -5,6 +5,7 @@ import Router from '@koa/router';
 import Koa, { type Context } from 'koa';
 import type { Logger } from 'pino';
 import { apiRoutes } from '../api/routes.js';
+import { AuditLog, auditRoutes } from '../audit/audit.js';
 import { Collector } from '../collector/collector.js';
 import { collectorRoutes } from '../collector/routes.js';
 import type { CairnConfig } from '../config/config.js';
@@ -74,6 +75,7 @@ export function createApp({
   metrics,
 }: AppDeps): Koa {
   const app = new Koa({ proxy: config.trustProxy });
+  const audit = new AuditLog(db);
   const sources = new SourceRegistry(db);
   const collector = new Collector(db, { writeLanes: config.writeLanes, maxGroup: config.maxWriteGroup });
   const rules = new RuleService(db);
@@ -139,16 +141,18 @@ export function createApp({
   });
   app.use(collect.routes()).use(collect.allowedMethods());
 
-  const api = apiRoutes(db, sources);
+  const api = apiRoutes(db, sources, audit);
   app.use(api.routes()).use(api.allowedMethods());
-  const flowApi = flowRoutes(flows, rules, plugins, sandbox);
+  const flowApi = flowRoutes(flows, rules, plugins, sandbox, audit);
   app.use(flowApi.routes()).use(flowApi.allowedMethods());
-  const consentApi = consentTypeRoutes(consentTypes);
+  const consentApi = consentTypeRoutes(consentTypes, audit);
   app.use(consentApi.routes()).use(consentApi.allowedMethods());
   // Without a separate metrics port, `/metrics` is served here behind the admin token.
   if (!config.metricsPort) app.use(metricsRoute(metrics, requireAdminToken(adminToken)).routes());
-  const resourceApi = resourceRoutes(resources);
+  const resourceApi = resourceRoutes(resources, audit);
   app.use(resourceApi.routes()).use(resourceApi.allowedMethods());
+  const auditApi = auditRoutes(audit);
+  app.use(auditApi.routes()).use(auditApi.allowedMethods());
 
   return app;
 }

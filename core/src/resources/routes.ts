@@ -1,5 +1,6 @@
 import Router from '@koa/router';
 import { Type } from '@sinclair/typebox';
+import type { AuditLog } from '../audit/audit.js';
 import { validator } from '../http/validation.js';
 import { testConnection } from './connection-test.js';
 import { ResourceInputSchema, type ResourceStore } from './resources.js';
@@ -13,7 +14,7 @@ const validateTest = validator(
 );
 
 /** `/api/resources`: credentials, masked in every answer, and their connection test. */
-export function resourceRoutes(resources: ResourceStore): Router {
+export function resourceRoutes(resources: ResourceStore, audit: AuditLog): Router {
   const router = new Router({ prefix: '/api/resources' });
   router.get('/', async (ctx) => {
     ctx.body = { items: (await resources.list()).map((r) => resources.view(r)) };
@@ -22,16 +23,33 @@ export function resourceRoutes(resources: ResourceStore): Router {
     const resource = await resources.create(validateInput(ctx.request.body));
     ctx.status = 201;
     ctx.body = resources.view(resource);
+    await audit.record(ctx, {
+      action: 'create',
+      objectType: 'resource',
+      objectId: resource.id,
+      after: ctx.body,
+    });
   });
   router.get('/:id', async (ctx) => {
     ctx.body = resources.view(await resources.get(ctx.params.id!));
   });
   router.put('/:id', async (ctx) => {
-    ctx.body = resources.view(await resources.replace(ctx.params.id!, validateInput(ctx.request.body)));
+    const input = validateInput(ctx.request.body);
+    const before = resources.view(await resources.get(ctx.params.id!));
+    ctx.body = resources.view(await resources.replace(ctx.params.id!, input));
+    await audit.record(ctx, {
+      action: 'update',
+      objectType: 'resource',
+      objectId: ctx.params.id!,
+      before,
+      after: ctx.body,
+    });
   });
   router.delete('/:id', async (ctx) => {
+    const before = resources.view(await resources.get(ctx.params.id!));
     await resources.remove(ctx.params.id!);
     ctx.status = 204;
+    await audit.record(ctx, { action: 'delete', objectType: 'resource', objectId: ctx.params.id!, before });
   });
   router.post('/:id/test', async (ctx) => {
     const { set = 'production' } = validateTest(ctx.request.body ?? {});

@@ -42,4 +42,25 @@ export const ConsentTypeSchema = defineEntity({
 });
 export type ConsentType = InferEntity<typeof ConsentTypeSchema>;
 
-export const configEntities = [ResourceSchema, ConsentTypeSchema];
+/** Who created, changed, deployed or deleted which configuration object, when, and how it looked. */
+export const AuditEntrySchema = defineEntity({
+  name: 'AuditEntry',
+  tableName: 'audit_entry',
+  indexes: [
+    { name: 'audit_entry_at_idx', properties: ['at'] },
+    { name: 'audit_entry_object_idx', properties: ['objectType', 'objectId', 'at'] },
+  ],
+  properties: {
+    id: p.string().length(36).primary(),
+    at: p.datetime(3),
+    /** `admin-token` until user accounts exist, then the user. */
+    actor: p.string().length(191),
+    action: p.string().length(32),
+    objectType: p.string().length(32),
+    objectId: p.string().length(191),
+    before: p.json<JsonRecord>().nullable(),
+    after: p.json<JsonRecord>().nullable(),
+  },
+});
+export type AuditEntry = InferEntity<typeof AuditEntrySchema>;
+export const configEntities = [ResourceSchema, ConsentTypeSchema, AuditEntrySchema];

@@ -13,6 +13,7 @@ const TABLES = [
   'routing_rule',
   'resource',
   'consent_type',
+  'audit_entry',
 ];
 
 for (const dialect of testDialects()) {
