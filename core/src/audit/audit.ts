@@ -7,8 +7,30 @@ import { validator } from '../http/validation.js';
 import { type AuditEntry, AuditEntrySchema } from '../storage/config-entities.js';
 import type { Database } from '../storage/orm.js';
 
-export type AuditAction = 'create' | 'update' | 'delete' | 'deploy' | 'rollback';
-export type AuditObject = 'source' | 'flow' | 'rule' | 'resource' | 'consent-type';
+export type AuditAction =
+  | 'create'
+  | 'update'
+  | 'delete'
+  | 'deploy'
+  | 'rollback'
+  | 'erase'
+  | 'export'
+  | 'login'
+  | 'login-failed'
+  | 'logout'
+  | 'revoke'
+  | 'password-reset';
+export type AuditObject =
+  | 'source'
+  | 'flow'
+  | 'rule'
+  | 'resource'
+  | 'consent-type'
+  | 'profile'
+  | 'user'
+  | 'token'
+  | 'session'
+  | 'plugin';
 
 export interface AuditRecord {
   action: AuditAction;
