@@ -79,7 +79,7 @@ export class AuditLog {
   }
 }
 
-const AuditQuerySchema = Type.Object(
+export const AuditQuerySchema = Type.Object(
   {
     objectType: Type.Optional(Type.String({ minLength: 1, maxLength: 32 })),
     objectId: Type.Optional(Type.String({ minLength: 1, maxLength: 191 })),

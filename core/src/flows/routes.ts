@@ -11,9 +11,12 @@ import { RuleInputSchema, type RuleService, ruleView } from './rules.js';
 const validateFlowInput = validator(FlowInputSchema);
 const validateRuleInput = validator(RuleInputSchema);
 const validateDebug = validator(DebugInputSchema);
-const validateRollback = validator(
-  Type.Object({ version: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }),
+/** `POST /api/flows/:id/rollback`: the version to run again. */
+export const RollbackInputSchema = Type.Object(
+  { version: Type.Integer({ minimum: 1 }) },
+  { additionalProperties: false },
 );
+const validateRollback = validator(RollbackInputSchema);
 
 /** `/api/plugins`, `/api/flows` (drafts, deploy, versions, rollback, debug) and `/api/rules`. */
 export function flowRoutes(

@@ -6,12 +6,12 @@ import { testConnection } from './connection-test.js';
 import { ResourceInputSchema, type ResourceStore } from './resources.js';
 
 const validateInput = validator(ResourceInputSchema);
-const validateTest = validator(
-  Type.Object(
-    { set: Type.Optional(Type.Union([Type.Literal('production'), Type.Literal('test')])) },
-    { additionalProperties: false },
-  ),
+/** `POST /api/resources/:id/test`: which credential set to try (production when left out). */
+export const ConnectionTestInputSchema = Type.Object(
+  { set: Type.Optional(Type.Union([Type.Literal('production'), Type.Literal('test')])) },
+  { additionalProperties: false },
 );
+const validateTest = validator(ConnectionTestInputSchema);
 
 /** `/api/resources`: credentials, masked in every answer, and their connection test. */
 export function resourceRoutes(resources: ResourceStore, audit: AuditLog): Router {
