@@ -2,8 +2,9 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Koa from 'koa';
 import { type Logger, pino } from 'pino';
+import { Accounts } from './auth/accounts.js';
+import { Credentials } from './auth/credentials.js';
 import type { CairnConfig } from './config/config.js';
-import { resolveAdminToken } from './http/admin-auth.js';
 import { createApp } from './http/app.js';
 import { InFlightRequests } from './http/in-flight.js';
 import { metricsRoute } from './observability/http.js';
@@ -20,7 +21,6 @@ const SHUTDOWN_GRACE_MS = 15_000;
 export interface RunningServer {
   url: string;
   db: Database;
-  adminToken: string;
   sandbox: SandboxPool;
   close(): Promise<void>;
 }
@@ -41,11 +41,19 @@ export async function startServer(
   try {
     const applied = await db.migrate();
     if (applied.length) logger.info({ migrations: applied }, 'database migrated');
-    const admin = resolveAdminToken(config.adminToken, config.dataDir);
-    if (admin.generated) {
-      // Printed once, on the start that created it; afterwards it is read from the data folder.
-      process.stdout.write(`\nCairn admin token (kept in ${config.dataDir}/admin-token): ${admin.token}\n\n`);
+    const accounts = new Accounts(db);
+    const bootstrap = await accounts.bootstrap(
+      config.auth.initialAdminEmail,
+      config.auth.initialAdminPassword,
+    );
+    if (bootstrap) logger.info({ email: bootstrap.email }, 'created the first admin account');
+    if (bootstrap?.password) {
+      // Shown once, on the terminal only (never in the logs); change it after signing in.
+      process.stdout.write(
+        `\nCairn created the first admin account.\n  e-mail:   ${bootstrap.email}\n  password: ${bootstrap.password}\nSign in at the console and change the password.\n\n`,
+      );
     }
+    const credentials = new Credentials(db, config.adminToken, config.auth.sessionHours);
     const plugins = await PluginStore.load(config.pluginDirs, config.approvedPlugins, logger);
     const resources = new ResourceStore(
       db,
@@ -74,7 +82,8 @@ export async function startServer(
       config,
       db,
       logger,
-      adminToken: admin.token,
+      accounts,
+      credentials,
       inFlight,
       plugins,
       sandbox,
@@ -102,7 +111,6 @@ export async function startServer(
     return {
       url,
       db,
-      adminToken: admin.token,
       sandbox: workers,
       close: async () => {
         const closed = new Promise<void>((resolve) => listening.close(() => resolve()));

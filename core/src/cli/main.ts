@@ -1,4 +1,6 @@
 import { parseArgs } from 'node:util';
+import { Type } from '@sinclair/typebox';
+import { Accounts, Password, randomPassword, UserInputSchema, userView } from '../auth/accounts.js';
 import { ConfigError, loadConfig } from '../config/config.js';
 import { ApiError } from '../http/errors.js';
 import { validator } from '../http/validation.js';
@@ -15,6 +17,13 @@ Commands:
                 [--id ID] [--origin ORIGIN]... [--write-key KEY] [--profile-path PATH] [--disabled]
                                 create an event source and print it as JSON
   source list                   print all event sources as JSON
+  user create --email E --name N --role admin|developer|marketer|maintainer [--role …]
+              [--password P] [--expires ISO-DATE]
+                                create a user; prints a generated password once
+  user reset-password --email E [--password P]
+                                set a new password (generated and printed when absent)
+                                and end the user's sessions
+  user list                     print all users as JSON
 
 Configuration comes from CAIRN_* environment variables (see the README).`;
 
@@ -68,6 +77,66 @@ async function sourceCommand(args: string[]): Promise<void> {
   });
 }
 
+const validateUser = validator(UserInputSchema, 'user');
+
+async function userCommand(args: string[]): Promise<void> {
+  const [action, ...rest] = args;
+  if (action === 'list') {
+    await withDatabase(async (db) => {
+      console.log(JSON.stringify((await new Accounts(db).list()).map(userView), null, 2));
+    });
+    return;
+  }
+  const { values } = parseArgs({
+    args: rest,
+    options: {
+      email: { type: 'string' },
+      name: { type: 'string' },
+      role: { type: 'string', multiple: true },
+      password: { type: 'string' },
+      expires: { type: 'string' },
+    },
+    strict: true,
+  });
+  const generated = values.password === undefined ? randomPassword() : undefined;
+  const password = values.password ?? generated!;
+  if (action === 'create') {
+    const input = validateUser({
+      email: values.email,
+      name: values.name ?? values.email,
+      roles: values.role ?? [],
+      password,
+      ...(values.expires !== undefined ? { expiresAt: values.expires } : {}),
+    });
+    await withDatabase(async (db) => {
+      const user = await new Accounts(db).create(input);
+      console.log(
+        JSON.stringify({ ...userView(user), ...(generated ? { password: generated } : {}) }, null, 2),
+      );
+    });
+    return;
+  }
+  if (action === 'reset-password') {
+    if (!values.email) throw new UsageError('user reset-password needs --email');
+    validator(Type.Object({ password: Password }), 'password')({ password });
+    await withDatabase(async (db) => {
+      const accounts = new Accounts(db);
+      const user = await accounts.findByEmail(values.email!);
+      if (!user) throw new ApiError(404, 'not_found', `No user has the e-mail "${values.email}".`);
+      await accounts.setPassword(user.id, password);
+      console.log(
+        JSON.stringify(
+          { email: user.email, reset: true, ...(generated ? { password: generated } : {}) },
+          null,
+          2,
+        ),
+      );
+    });
+    return;
+  }
+  throw new UsageError(`unknown user action "${action ?? ''}"`);
+}
+
 class UsageError extends Error {}
 
 async function main(argv: string[]): Promise<number> {
@@ -93,6 +162,9 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'source':
       await sourceCommand(rest);
+      return 0;
+    case 'user':
+      await userCommand(rest);
       return 0;
     case undefined:
     case 'help':

@@ -9,12 +9,23 @@ export interface CairnConfig {
   port: number;
   /** Interface the HTTP server binds to. */
   host: string;
-  /** Folder for the SQLite file, the generated admin token and other local state. */
+  /** Folder for the SQLite file, the generated secret key and other local state. */
   dataDir: string;
   /** `sqlite:<file>` or `mysql://user:pass@host:port/db`. */
   databaseUrl: string;
-  /** Bearer token for `/api/*`; when unset, generated once and kept in `dataDir`. */
+  /** A machine credential with every permission, accepted as a bearer token; only when configured. */
   adminToken: string | undefined;
+  auth: {
+    /** Lifetime of a sign-in session, hours. */
+    sessionHours: number;
+    /** Failed sign-ins allowed per address and account in `loginWindowMinutes`. */
+    loginAttempts: number;
+    loginWindowMinutes: number;
+    /** E-mail of the admin account created on the first start with no accounts. */
+    initialAdminEmail: string;
+    /** Its password; when unset, a random one is generated and printed once. */
+    initialAdminPassword: string | undefined;
+  };
   /** Key that seals stored credentials (32 bytes, base64 or hex); when unset, generated once into `dataDir`. */
   secretKey: string | undefined;
   /** Largest accepted request body, in bytes. */
@@ -29,7 +40,7 @@ export interface CairnConfig {
   trustProxy: boolean;
   /** pino log level. */
   logLevel: string;
-  /** Port of a separate, unauthenticated `/metrics` listener; when unset, `/metrics` needs the admin token. */
+  /** Port of a separate, unauthenticated `/metrics` listener; when unset, `/metrics` needs `metrics:read`. */
   metricsPort: number | undefined;
   /** Extra built plugin folders to load (each with `plugin.js` and `manifest.json`). */
   pluginDirs: string[];
@@ -133,6 +144,13 @@ function list(raw: string | undefined): string[] {
     .filter(Boolean);
 }
 
+function initialPassword(raw: string | undefined): string | undefined {
+  if (!raw) return undefined;
+  if (raw.length < 12)
+    throw new ConfigError('CAIRN_INITIAL_ADMIN_PASSWORD', 'must be at least 12 characters long');
+  return raw;
+}
+
 /** Reads and validates the configuration; throws `ConfigError` naming the variable at fault. */
 export function loadConfig(env: Env = process.env): CairnConfig {
   const dataDir = resolve(env.CAIRN_DATA_DIR || './data');
@@ -150,6 +168,13 @@ export function loadConfig(env: Env = process.env): CairnConfig {
     databaseUrl: databaseUrl(env, dataDir),
     adminToken,
     secretKey: env.CAIRN_SECRET_KEY || undefined,
+    auth: {
+      sessionHours: integer(env, 'CAIRN_SESSION_HOURS', 12, 1, 24 * 90),
+      loginAttempts: integer(env, 'CAIRN_LOGIN_ATTEMPTS', 5, 1, 1000),
+      loginWindowMinutes: integer(env, 'CAIRN_LOGIN_WINDOW_MINUTES', 15, 1, 24 * 60),
+      initialAdminEmail: (env.CAIRN_INITIAL_ADMIN_EMAIL || 'admin@localhost').toLowerCase(),
+      initialAdminPassword: initialPassword(env.CAIRN_INITIAL_ADMIN_PASSWORD),
+    },
     maxBodyBytes: byteSize(env, 'CAIRN_MAX_BODY', 1024 * 1024),
     maxEventsPerRequest: integer(env, 'CAIRN_MAX_EVENTS', 100, 1, 10000),
     writeLanes: integer(env, 'CAIRN_WRITE_LANES', 4, 1, 64),

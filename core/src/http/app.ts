@@ -6,6 +6,10 @@ import Koa, { type Context } from 'koa';
 import type { Logger } from 'pino';
 import { apiRoutes } from '../api/routes.js';
 import { AuditLog, auditRoutes } from '../audit/audit.js';
+import type { Accounts } from '../auth/accounts.js';
+import type { Credentials } from '../auth/credentials.js';
+import { authGuard } from '../auth/guard.js';
+import { authRoutes } from '../auth/routes.js';
 import { Collector } from '../collector/collector.js';
 import { collectorRoutes } from '../collector/routes.js';
 import type { CairnConfig } from '../config/config.js';
@@ -22,7 +26,6 @@ import type { ResourceStore } from '../resources/resources.js';
 import { resourceRoutes } from '../resources/routes.js';
 import { originAllowed, SourceRegistry } from '../sources/sources.js';
 import type { Database } from '../storage/orm.js';
-import { requireAdminToken } from './admin-auth.js';
 import { errorHandler } from './errors.js';
 import type { InFlightRequests } from './in-flight.js';
 
@@ -30,7 +33,8 @@ export interface AppDeps {
   config: CairnConfig;
   db: Database;
   logger: Logger;
-  adminToken: string;
+  accounts: Accounts;
+  credentials: Credentials;
   inFlight: InFlightRequests;
   plugins: PluginStore;
   sandbox: FlowExecutor;
@@ -67,7 +71,8 @@ export function createApp({
   config,
   db,
   logger,
-  adminToken,
+  accounts,
+  credentials,
   inFlight,
   plugins,
   sandbox,
@@ -103,7 +108,7 @@ export function createApp({
   app.use(requestMetrics(metrics));
   app.use(errorHandler(logger, config.maxBodyBytes));
   app.use(collectorCors(sources));
-  const guard = requireAdminToken(adminToken);
+  const guard = authGuard(credentials);
   app.use(async (ctx, next) =>
     ctx.path === '/api' || ctx.path.startsWith('/api/') ? guard(ctx, next) : next(),
   );
@@ -148,9 +153,18 @@ export function createApp({
   const consentApi = consentTypeRoutes(consentTypes, audit);
   app.use(consentApi.routes()).use(consentApi.allowedMethods());
   // Without a separate metrics port, `/metrics` is served here behind the admin token.
-  if (!config.metricsPort) app.use(metricsRoute(metrics, requireAdminToken(adminToken)).routes());
+  if (!config.metricsPort) app.use(metricsRoute(metrics, guard).routes());
   const resourceApi = resourceRoutes(resources, audit);
   app.use(resourceApi.routes()).use(resourceApi.allowedMethods());
+  const authApi = authRoutes({
+    accounts,
+    credentials,
+    audit,
+    logger,
+    loginAttempts: config.auth.loginAttempts,
+    loginWindowMinutes: config.auth.loginWindowMinutes,
+  });
+  app.use(authApi.routes()).use(authApi.allowedMethods());
   const auditApi = auditRoutes(audit);
   app.use(auditApi.routes()).use(auditApi.allowedMethods());
 

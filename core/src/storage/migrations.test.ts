@@ -14,6 +14,9 @@ const TABLES = [
   'resource',
   'consent_type',
   'audit_entry',
+  'user_account',
+  'auth_session',
+  'api_token',
 ];
 
 for (const dialect of testDialects()) {

@@ -4,6 +4,7 @@ import { type EntityManager, MikroORM, type Options } from '@mikro-orm/core';
 import { Migrator } from '@mikro-orm/migrations';
 import { MySqlDriver } from '@mikro-orm/mysql';
 import { SqliteDriver } from '@mikro-orm/sqlite';
+import { authEntities } from './auth-entities.js';
 import { configEntities } from './config-entities.js';
 import { collectorEntities } from './entities.js';
 import { flowEntities } from './flow-entities.js';
@@ -20,7 +21,7 @@ export function dialectOf(databaseUrl: string): Dialect {
 export function ormOptions(databaseUrl: string, extra: Partial<Options> = {}): Options {
   const dialect = dialectOf(databaseUrl);
   const common: Partial<Options> = {
-    entities: [...collectorEntities, ...flowEntities, ...configEntities],
+    entities: [...collectorEntities, ...flowEntities, ...configEntities, ...authEntities],
     extensions: [Migrator],
     debug: false,
     allowGlobalContext: false,

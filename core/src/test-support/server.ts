@@ -7,13 +7,20 @@ import { type RunningServer, startServer } from '../server.js';
 import type { TestDialect } from './databases.js';
 
 export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789';
+/** The first admin account every test server starts with. */
+export const TEST_ADMIN = { email: 'admin@localhost', password: 'test-admin-password-0123' };
 
 export interface TestServer extends RunningServer {
   databaseUrl: string;
   /** Drops the test database (for tests that closed the server themselves). */
   dropDatabase(): Promise<void>;
   /** fetch against the server with JSON in and out. */
-  request(path: string, init?: RequestInit & { json?: unknown; admin?: boolean }): Promise<Response>;
+  request(
+    path: string,
+    init?: RequestInit & { json?: unknown; admin?: boolean; bearer?: string },
+  ): Promise<Response>;
+  /** Signs in with a bearer session token and returns it. */
+  login(email: string, password: string): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -30,10 +37,11 @@ export async function startTestServer(
     CAIRN_DATA_DIR: dataDir,
     CAIRN_DATABASE_URL: database.url,
     CAIRN_ADMIN_TOKEN: TEST_ADMIN_TOKEN,
+    CAIRN_INITIAL_ADMIN_PASSWORD: TEST_ADMIN.password,
     ...env,
   });
   const server = await startServer(config, pino({ level: 'silent' }));
-  return {
+  const test: TestServer = {
     ...server,
     databaseUrl: database.url,
     async dropDatabase() {
@@ -41,15 +49,21 @@ export async function startTestServer(
       rmSync(dataDir, { recursive: true, force: true });
     },
     request(path, init = {}) {
-      const { json, admin, headers, ...rest } = init;
+      const { json, admin, bearer, headers, ...rest } = init;
       const allHeaders = new Headers(headers);
       if (json !== undefined) allHeaders.set('content-type', 'application/json');
       if (admin) allHeaders.set('authorization', `Bearer ${TEST_ADMIN_TOKEN}`);
+      if (bearer) allHeaders.set('authorization', `Bearer ${bearer}`);
       return fetch(`${server.url}${path}`, {
         ...rest,
         headers: allHeaders,
         ...(json !== undefined ? { body: JSON.stringify(json), method: rest.method ?? 'POST' } : {}),
       });
+    },
+    async login(email, password) {
+      const response = await test.request('/api/auth/login', { json: { email, password, mode: 'token' } });
+      if (response.status !== 200) throw new Error(`sign-in of ${email} failed: ${await response.text()}`);
+      return ((await response.json()) as { token: string }).token;
     },
     async stop() {
       await server.close();
@@ -57,4 +71,5 @@ export async function startTestServer(
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+  return test;
 }

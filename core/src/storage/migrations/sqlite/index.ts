@@ -2,6 +2,7 @@ import { Migration20261129050521_initial } from './Migration20261129050521_initi
 import { Migration20261129051632_flows } from './Migration20261129051632_flows.js';
 import { Migration20261129055335_resources_consents } from './Migration20261129055335_resources_consents.js';
 import { Migration20261129063542_audit } from './Migration20261129063542_audit.js';
+import { Migration20261130020558_auth } from './Migration20261130020558_auth.js';
 
 /** Applied in this order; append new migrations at the end. */
 export const sqliteMigrations = [
@@ -9,4 +10,5 @@ export const sqliteMigrations = [
   Migration20261129051632_flows,
   Migration20261129055335_resources_consents,
   Migration20261129063542_audit,
+  Migration20261130020558_auth,
 ];
