@@ -1,39 +1,15 @@
 import Router from '@koa/router';
-import { type Static, Type } from '@sinclair/typebox';
 import type { AuditLog } from '../audit/audit.js';
-import { loadProfileForRead } from '../collector/identity.js';
 import { ApiError } from '../http/errors.js';
 import { validator } from '../http/validation.js';
 import { SourceInputSchema, type SourceRegistry, viewOf } from '../sources/sources.js';
-import { EventSchema } from '../storage/entities.js';
 import type { Database } from '../storage/orm.js';
-import { eventView, profileView } from './views.js';
+import { addEventRoutes } from './events.js';
+import { addProfileRoutes } from './profiles.js';
 
 const validateSource = validator(SourceInputSchema);
 
-const EventQuerySchema = Type.Object(
-  {
-    profile: Type.Optional(Type.String({ minLength: 1, maxLength: 191 })),
-    type: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
-    source: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
-    limit: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
-  },
-  { additionalProperties: false },
-);
-const validateEventQuery = validator(EventQuerySchema, 'query');
-type EventQuery = Static<typeof EventQuerySchema>;
-
-const MAX_LIMIT = 1000;
-
-function limitOf(query: EventQuery): number {
-  const limit = query.limit === undefined ? 100 : Number(query.limit);
-  if (limit < 1 || limit > MAX_LIMIT) {
-    throw new ApiError(422, 'validation_failed', `limit must be between 1 and ${MAX_LIMIT}.`, 'limit');
-  }
-  return limit;
-}
-
-/** Admin API (behind the admin token): event sources, profiles and events. */
+/** Admin API (behind the admin token): event sources, profiles, events and sessions. */
 export function apiRoutes(db: Database, sources: SourceRegistry, audit: AuditLog): Router {
   const router = new Router({ prefix: '/api' });
 
@@ -75,28 +51,8 @@ export function apiRoutes(db: Database, sources: SourceRegistry, audit: AuditLog
     });
   });
 
-  router.get('/profiles/:id', async (ctx) => {
-    const profile = await loadProfileForRead(db.em(), ctx.params.id!);
-    if (!profile) throw new ApiError(404, 'not_found', `No profile has the id or alias "${ctx.params.id}".`);
-    ctx.body = profileView(profile);
-  });
-
-  router.get('/events', async (ctx) => {
-    const query = validateEventQuery({ ...ctx.query });
-    const em = db.em();
-    const where: Record<string, unknown> = {};
-    if (query.profile) {
-      const profile = await loadProfileForRead(em, query.profile);
-      where.profileId = profile?.id ?? query.profile;
-    }
-    if (query.type) where.type = query.type;
-    if (query.source) where.sourceId = query.source;
-    const events = await em.find(EventSchema, where, {
-      orderBy: { createdAt: 'desc', id: 'desc' },
-      limit: limitOf(query),
-    });
-    ctx.body = { items: events.map(eventView) };
-  });
+  addProfileRoutes(router, db, audit);
+  addEventRoutes(router, db);
 
   return router;
 }

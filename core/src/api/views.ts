@@ -1,9 +1,10 @@
 import type { EventRecord, ProfileRecord, SessionRecord } from '../storage/records.js';
+import type { EventView, IdentityView, ProfileView, SessionView } from './schemas.js';
 
 const iso = (date: Date | null | undefined): string | null => (date ? date.toISOString() : null);
 
 /** A profile in Tracardi's shape: `metadata.time.{create,update,visit}` and `stats` nested. */
-export function profileView(profile: ProfileRecord) {
+export function profileView(profile: ProfileRecord): ProfileView {
   return {
     id: profile.id,
     ids: profile.ids,
@@ -28,7 +29,7 @@ export function profileView(profile: ProfileRecord) {
   };
 }
 
-export function sessionView(session: SessionRecord) {
+export function sessionView(session: SessionRecord): SessionView {
   return {
     id: session.id,
     profile: session.profileId ? { id: session.profileId } : null,
@@ -44,7 +45,7 @@ export function sessionView(session: SessionRecord) {
   };
 }
 
-export function eventView(event: EventRecord) {
+export function eventView(event: EventRecord): EventView {
   return {
     id: event.id,
     type: event.type,
@@ -58,6 +59,11 @@ export function eventView(event: EventRecord) {
     properties: event.properties,
     context: event.context,
     tags: event.tags,
-    request: { ip: event.ip, userAgent: event.userAgent },
+    request: { ip: event.ip ?? null, userAgent: event.userAgent ?? null },
   };
+}
+
+/** One alias of a profile: a merged id, an external id… */
+export function identityView(identity: { alias: string; kind: string; createdAt: Date }): IdentityView {
+  return { alias: identity.alias, kind: identity.kind, createdAt: identity.createdAt.toISOString() };
 }

@@ -1,0 +1,79 @@
+import type Router from '@koa/router';
+import { ApiError } from '../http/errors.js';
+import { validator } from '../http/validation.js';
+import type { Database } from '../storage/orm.js';
+import { decodeCursor, limitOf } from './cursor.js';
+import { findEvent, findSession, listEvents, listSessions, readerOf, resolveProfileId } from './queries.js';
+import { EventQuerySchema, SessionQuerySchema } from './schemas.js';
+import { eventView, sessionView } from './views.js';
+
+const validateEventQuery = validator(EventQuerySchema, 'query');
+const validateSessionQuery = validator(SessionQuerySchema, 'query');
+/** Events kept their default page of 100 from before pagination; sessions page like profiles. */
+const DEFAULT_EVENT_PAGE = 100;
+const DEFAULT_SESSION_PAGE = 50;
+
+const EMPTY_PAGE = { items: [], nextCursor: null };
+
+/** Event and session listings, newest first, and single events and sessions. */
+export function addEventRoutes(router: Router, db: Database): void {
+  router.get('/events', async (ctx) => {
+    const query = validateEventQuery({ ...ctx.query });
+    const limit = limitOf(query.limit, DEFAULT_EVENT_PAGE);
+    const cursor = query.cursor === undefined ? undefined : decodeCursor('event', query.cursor);
+    const from = query.from === undefined ? undefined : new Date(query.from);
+    const to = query.to === undefined ? undefined : new Date(query.to);
+    if (from && to && from.getTime() >= to.getTime()) {
+      throw new ApiError(422, 'validation_failed', 'to must be later than from.', 'to');
+    }
+    const reader = readerOf(db);
+    let profileId: string | undefined;
+    if (query.profile !== undefined) {
+      const resolved = await resolveProfileId(reader, query.profile);
+      if (!resolved) {
+        ctx.body = EMPTY_PAGE;
+        return;
+      }
+      profileId = resolved;
+    }
+    ctx.body = await listEvents(reader, {
+      profileId,
+      type: query.type,
+      sourceId: query.source,
+      status: query.status,
+      from,
+      to,
+      cursor,
+      limit,
+    });
+  });
+
+  router.get('/events/:id', async (ctx) => {
+    const event = await findEvent(readerOf(db), ctx.params.id!);
+    if (!event) throw new ApiError(404, 'not_found', `Event "${ctx.params.id}" does not exist.`);
+    ctx.body = eventView(event);
+  });
+
+  router.get('/sessions', async (ctx) => {
+    const query = validateSessionQuery({ ...ctx.query });
+    const limit = limitOf(query.limit, DEFAULT_SESSION_PAGE);
+    const cursor = query.cursor === undefined ? undefined : decodeCursor('session', query.cursor);
+    const reader = readerOf(db);
+    let profileId: string | undefined;
+    if (query.profile !== undefined) {
+      const resolved = await resolveProfileId(reader, query.profile);
+      if (!resolved) {
+        ctx.body = EMPTY_PAGE;
+        return;
+      }
+      profileId = resolved;
+    }
+    ctx.body = await listSessions(reader, { profileId, cursor, limit });
+  });
+
+  router.get('/sessions/:id', async (ctx) => {
+    const session = await findSession(readerOf(db), ctx.params.id!);
+    if (!session) throw new ApiError(404, 'not_found', `Session "${ctx.params.id}" does not exist.`);
+    ctx.body = sessionView(session);
+  });
+}
