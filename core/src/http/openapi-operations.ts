@@ -555,7 +555,8 @@ const data: OperationSpec[] = [
     operationId: 'exportProfile',
     tag: 'Profiles',
     summary: 'Export a profile',
-    description: 'Everything stored about the customer, as one document (a data-subject access request).',
+    description:
+      'Everything stored about the customer, as one JSON document sent as a download (a data-subject access request). The export is recorded in the audit log.',
     params: profileId,
     success: { status: 200, description: 'The export.', schema: ProfileExportSchema },
   },
@@ -566,7 +567,7 @@ const data: OperationSpec[] = [
     tag: 'Profiles',
     summary: 'Erase a profile',
     description:
-      'Erases the customer: the profile, its events, sessions and identities (a data-subject erasure request).',
+      'Erases the customer: the profile, its events, sessions and identities (a data-subject erasure request). The audit log keeps only the counts.',
     params: profileId,
     success: { status: 200, description: 'What was erased.', schema: ProfileErasureSchema },
   },
