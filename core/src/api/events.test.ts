@@ -196,6 +196,7 @@ for (const dialect of testDialects()) {
           ['from=yesterday', 'from'],
           ['from=2021-13-01T00:00:00Z', 'from'],
           ['to=2021-03-01T00:00:00', 'to'],
+          ['from=0999-12-31T23:59:59Z', 'from'],
           ['from=2021-03-02T00:00:00Z&to=2021-03-02T00:00:00Z', 'to'],
           ['from=2021-03-02T00:00:00Z&to=2021-03-01T00:00:00Z', 'to'],
           ['limit=0', 'limit'],

@@ -15,14 +15,27 @@ const DEFAULT_SESSION_PAGE = 50;
 
 const EMPTY_PAGE = { items: [], nextCursor: null };
 
+// MySQL's DATETIME holds the years 1000 to 9999; a bound outside them would compare wrongly.
+const EARLIEST = Date.UTC(1000, 0, 1);
+const LATEST = Date.UTC(10000, 0, 1);
+
+/** A `date-time` the schema accepted, as a time both databases can compare with. */
+function dateOf(text: string, field: 'from' | 'to'): Date {
+  const date = new Date(text);
+  if (!(date.getTime() >= EARLIEST && date.getTime() < LATEST)) {
+    throw new ApiError(422, 'validation_failed', `${field} must lie between the years 1000 and 9999.`, field);
+  }
+  return date;
+}
+
 /** Event and session listings, newest first, and single events and sessions. */
 export function addEventRoutes(router: Router, db: Database): void {
   router.get('/events', async (ctx) => {
     const query = validateEventQuery({ ...ctx.query });
     const limit = limitOf(query.limit, DEFAULT_EVENT_PAGE);
     const cursor = query.cursor === undefined ? undefined : decodeCursor('event', query.cursor);
-    const from = query.from === undefined ? undefined : new Date(query.from);
-    const to = query.to === undefined ? undefined : new Date(query.to);
+    const from = query.from === undefined ? undefined : dateOf(query.from, 'from');
+    const to = query.to === undefined ? undefined : dateOf(query.to, 'to');
     if (from && to && from.getTime() >= to.getTime()) {
       throw new ApiError(422, 'validation_failed', 'to must be later than from.', 'to');
     }

@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type Router from '@koa/router';
 import type { AuditLog } from '../audit/audit.js';
 import { loadProfileForRead } from '../collector/identity.js';
@@ -108,8 +109,13 @@ export function addProfileRoutes(router: Router, db: Database, audit: AuditLog):
     const exported = await profileExport(readerOf(db), ctx.params.id!);
     if (!exported) throw notFound(ctx.params.id!);
     await audit.record(ctx, { action: 'export', objectType: 'profile', objectId: exported.profileId });
+    ctx.status = 200;
     ctx.attachment(`profile-${exported.profileId}.json`);
     ctx.type = 'application/json';
-    ctx.body = Readable.from(exported.document);
+    // Written here rather than handed to Koa as a stream body, so the request stays in flight (a
+    // shutdown waits for it) and a read failing halfway is logged with the request; the client
+    // then sees the response cut off, never a truncated document that looks complete.
+    ctx.respond = false;
+    await pipeline(Readable.from(exported.document), ctx.res);
   });
 }

@@ -62,10 +62,16 @@ export const EventQuerySchema = Type.Object(
     source: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
     status: Type.Optional(EventStatusSchema),
     from: Type.Optional(
-      Type.String({ format: 'date-time', description: 'Events that happened at or after this time.' }),
+      Type.String({
+        format: 'date-time',
+        description: 'Events that happened at or after this time (years 1000 to 9999).',
+      }),
     ),
     to: Type.Optional(
-      Type.String({ format: 'date-time', description: 'Events that happened before this time.' }),
+      Type.String({
+        format: 'date-time',
+        description: 'Events that happened before this time (years 1000 to 9999).',
+      }),
     ),
     limit: Type.Optional(LimitParamSchema),
     cursor: Type.Optional(CursorParamSchema),
