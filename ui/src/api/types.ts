@@ -1,0 +1,240 @@
+/** Shapes of the Cairn admin API as the console reads them (see docs/api.md, docs/flows.md). */
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type JsonObject = { [key: string]: JsonValue };
+
+export interface User {
+  id: string;
+  email: string;
+  name: string;
+  roles: string[];
+  permissions: string[];
+}
+
+export interface JsonSchema {
+  type?: string | string[];
+  title?: string;
+  description?: string;
+  default?: JsonValue;
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+  enum?: JsonValue[];
+  anyOf?: JsonSchema[];
+  oneOf?: JsonSchema[];
+  const?: JsonValue;
+  [keyword: string]: unknown;
+}
+
+export interface NodeManifest {
+  id: string;
+  title: string;
+  description: string;
+  category: string;
+  icon?: string;
+  inputs: string[];
+  outputs: string[];
+  config: JsonSchema;
+  resources: string[];
+}
+
+export interface PluginManifest {
+  name: string;
+  version: string;
+  title: string;
+  description: string;
+  approved: boolean;
+  nodes: NodeManifest[];
+}
+
+export interface FlowNodeData {
+  plugin: string;
+  version: string;
+  node: string;
+  config: JsonObject;
+}
+
+export interface FlowNode {
+  id: string;
+  type: 'cairn';
+  position: { x: number; y: number };
+  data: FlowNodeData;
+}
+
+export interface FlowEdge {
+  id: string;
+  source: string;
+  sourceHandle: string;
+  target: string;
+  targetHandle: string;
+}
+
+export interface FlowGraph {
+  nodes: FlowNode[];
+  edges: FlowEdge[];
+}
+
+export interface FlowProblem {
+  code: string;
+  message: string;
+  nodeId?: string;
+  edgeId?: string;
+  path?: string;
+}
+
+export interface Flow {
+  id: string;
+  name: string;
+  description: string;
+  deployedVersion: number | null;
+  draft: FlowGraph;
+  validation: { valid: boolean; errors: FlowProblem[] };
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface FlowVersion {
+  version: number;
+  deployed: boolean;
+  graph: FlowGraph;
+  createdAt: string;
+}
+
+export interface TraceEntry {
+  nodeId: string;
+  plugin: string;
+  version: string;
+  node: string;
+  payload: JsonValue;
+  emissions: { port: string; payload: JsonValue }[];
+  operations: JsonObject[];
+  logs: { level?: string; message?: string; [key: string]: JsonValue | undefined }[];
+  durationMs: number;
+  error?: { code: string; message: string; routed: boolean };
+  skipped?: boolean;
+}
+
+export interface DebugResult {
+  status: 'ok' | 'error';
+  operations: JsonObject[];
+  ux: JsonValue[];
+  response: JsonObject;
+  errors?: JsonValue[];
+  flows: { flowId: string; version: number; status: string; trace: TraceEntry[]; error?: JsonObject }[];
+}
+
+export interface LiveTrace {
+  flowId: string;
+  flowVersion: number;
+  eventId: string;
+  profileId: string | null;
+  trace: TraceEntry[];
+}
+
+export interface RoutingRule {
+  id: string;
+  name: string;
+  eventType: string;
+  sourceId: string | null;
+  flowId: string;
+  enabled: boolean;
+  position: number;
+  createdAt?: string;
+  updatedAt?: string;
+}
+
+export interface EventSource {
+  id: string;
+  name: string;
+  type: 'rest' | 'javascript' | 'webhook';
+  enabled: boolean;
+  allowedOrigins: string[];
+  writeKey: string | null;
+  config: JsonObject;
+}
+
+export interface CredentialSet {
+  config: JsonObject;
+  secrets: Record<string, string | null>;
+}
+
+export interface Resource {
+  id: string;
+  type: string;
+  name: string;
+  production: CredentialSet;
+  test: CredentialSet | null;
+  createdAt?: string;
+  updatedAt?: string;
+}
+
+export interface ConsentType {
+  id: string;
+  name: string;
+  description: string;
+  revokable: boolean;
+  defaultValue: boolean;
+  autoRevoke: number | null;
+}
+
+export interface CairnEvent {
+  id: string;
+  type: string;
+  metadata: { time: { create: string; insert?: string }; status: string };
+  source: { id: string };
+  session: { id: string } | null;
+  profile: { id: string } | null;
+  properties: JsonObject;
+  context: JsonObject;
+  tags: string[];
+  request?: JsonObject;
+}
+
+export interface Profile {
+  id: string;
+  ids: string[];
+  active: boolean;
+  metadata: JsonObject;
+  stats: { visits: number; views: number; counters: JsonObject };
+  traits: JsonObject;
+  data: JsonObject;
+  consents: JsonObject;
+  segments: string[];
+  interests: JsonObject;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor?: string | null;
+}
+
+export interface AuditEntry {
+  id: string;
+  at: string;
+  actor: string;
+  action: string;
+  objectType: string;
+  objectId: string;
+  before?: JsonValue;
+  after?: JsonValue;
+}
+
+export interface ManagedUser {
+  id: string;
+  email: string;
+  name: string;
+  roles: string[];
+  enabled: boolean;
+  expiresAt: string | null;
+  createdAt?: string;
+  lastLoginAt?: string | null;
+}
+
+export interface ApiToken {
+  id: string;
+  name: string;
+  permissions?: string[] | null;
+  expiresAt?: string | null;
+  createdAt?: string;
+  lastUsedAt?: string | null;
+  token?: string;
+}
