@@ -7,6 +7,7 @@ import { Credentials } from './auth/credentials.js';
 import type { CairnConfig } from './config/config.js';
 import { createApp } from './http/app.js';
 import { InFlightRequests } from './http/in-flight.js';
+import { LiveHub } from './live/live.js';
 import { metricsRoute } from './observability/http.js';
 import { Metrics } from './observability/metrics.js';
 import { PluginStore } from './plugins/store.js';
@@ -38,6 +39,7 @@ export async function startServer(
   let server: Server | undefined;
   let sandbox: SandboxPool | undefined;
   let metricsServer: Server | undefined;
+  let live: LiveHub | undefined;
   try {
     const applied = await db.migrate();
     if (applied.length) logger.info({ migrations: applied }, 'database migrated');
@@ -78,6 +80,11 @@ export async function startServer(
     });
     await sandbox.start(plugins.all());
     const inFlight = new InFlightRequests();
+    live = new LiveHub({
+      maxQueuedPackets: config.liveMaxQueue,
+      logger,
+      onDrop: () => metrics.liveClientsDropped.inc(),
+    });
     const app = createApp({
       config,
       db,
@@ -89,8 +96,10 @@ export async function startServer(
       sandbox,
       resources,
       metrics,
+      live,
     });
     server = app.listen(config.port, config.host);
+    live.attach(server, credentials);
     await new Promise<void>((resolve, reject) => {
       server!.once('listening', resolve).once('error', reject);
     });
@@ -108,11 +117,13 @@ export async function startServer(
     const listening = server;
     const workers = sandbox;
     const scraping = metricsServer;
+    const updates = live;
     return {
       url,
       db,
       sandbox: workers,
       close: async () => {
+        await updates.close();
         const closed = new Promise<void>((resolve) => listening.close(() => resolve()));
         listening.closeIdleConnections();
         // Requests already accepted finish their writes before the database goes away.
@@ -125,6 +136,7 @@ export async function startServer(
       },
     };
   } catch (error) {
+    await live?.close();
     server?.close();
     metricsServer?.close();
     await sandbox?.close();

@@ -137,6 +137,7 @@ export const PUBLIC_API_ROUTES: readonly { method: Method; path: string }[] = [
   { method: 'POST', path: '/api/auth/login' },
   { method: 'GET', path: '/api/openapi.json' },
   { method: 'GET', path: '/api/docs' },
+  { method: 'GET', path: '/api/docs/assets/:file' },
 ];
 
 interface CompiledRoute extends RoutePermission {

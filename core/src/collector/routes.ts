@@ -5,6 +5,7 @@ import { type ConsentTypes, effectiveConsents, type StoredConsents } from '../co
 import type { EventProcessor } from '../flows/processor.js';
 import { ApiError } from '../http/errors.js';
 import { validator } from '../http/validation.js';
+import type { LiveHub } from '../live/live.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { SourceRegistry } from '../sources/sources.js';
 import { originAllowed } from '../sources/sources.js';
@@ -21,6 +22,7 @@ export interface CollectorRoutesOptions {
   sources: SourceRegistry;
   consentTypes: ConsentTypes;
   metrics: Metrics;
+  live: LiveHub;
   maxEventsPerRequest: number;
 }
 
@@ -107,6 +109,7 @@ export function collectorRoutes({
   sources,
   consentTypes,
   metrics,
+  live,
   maxEventsPerRequest,
 }: CollectorRoutesOptions): Router {
   const router = new Router();
@@ -116,7 +119,12 @@ export function collectorRoutes({
     const result = await collector.collect(batch);
     for (const event of result.committed.events)
       metrics.eventsReceived.inc({ source: batch.sourceId, type: event.type });
+    live.publishEvents(batch.sourceId, result.committed.events);
     const outcome = await processor.process({ sourceId: batch.sourceId, ...result.committed });
+    if (live.watching(result.committed.profile)) {
+      const stored = await loadProfileForRead(db.em(), result.committed.profile!.id);
+      if (stored) live.publishProfile(stored);
+    }
     return {
       profile: result.profile,
       session: result.session,

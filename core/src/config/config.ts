@@ -38,6 +38,8 @@ export interface CairnConfig {
   maxWriteGroup: number;
   /** Trust `X-Forwarded-For` for the client address (only behind a proxy you run). */
   trustProxy: boolean;
+  /** Messages queued for one live-update client before it is disconnected as too slow. */
+  liveMaxQueue: number;
   /** pino log level. */
   logLevel: string;
   /** Port of a separate, unauthenticated `/metrics` listener; when unset, `/metrics` needs `metrics:read`. */
@@ -181,6 +183,7 @@ export function loadConfig(env: Env = process.env): CairnConfig {
     maxWriteGroup: integer(env, 'CAIRN_WRITE_GROUP', 64, 1, 1000),
     trustProxy: boolean(env, 'CAIRN_TRUST_PROXY', false),
     logLevel,
+    liveMaxQueue: integer(env, 'CAIRN_LIVE_MAX_QUEUE', 1000, 1, 1_000_000),
     metricsPort: env.CAIRN_METRICS_PORT ? integer(env, 'CAIRN_METRICS_PORT', 0, 1, 65535) : undefined,
     pluginDirs: list(env.CAIRN_PLUGIN_DIRS).map((dir) => resolve(dir)),
     sandbox: {

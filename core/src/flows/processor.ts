@@ -4,6 +4,7 @@ import { eventView, profileView, sessionView } from '../api/views.js';
 import type { Collector, FlowCommit } from '../collector/collector.js';
 import { type ConsentTypes, effectiveConsents, type StoredConsents } from '../consents/consents.js';
 import { applyOperations } from '../engine/index.js';
+import type { LiveHub } from '../live/live.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { PluginStore } from '../plugins/store.js';
 import type { ResourceStore } from '../resources/resources.js';
@@ -59,6 +60,7 @@ export class EventProcessor {
     private readonly resources: ResourceStore,
     private readonly metrics: Metrics,
     private readonly logger: Logger,
+    private readonly live?: LiveHub,
   ) {}
 
   private observe(source: string, type: string, result: EventRunResult): void {
@@ -139,6 +141,7 @@ export class EventProcessor {
       }
       commit.statuses.set(event.id, result.status === 'ok' ? 'processed' : 'error');
       this.observe(input.sourceId, event.type, result);
+      this.live?.publishTraces(event, input.profile?.id ?? null, result);
       commit.operations.push(...result.operations);
       outcome.ux.push(...result.ux);
       Object.assign(outcome.response, result.response);

@@ -19,6 +19,7 @@ import { FlowService } from '../flows/flows.js';
 import { EventProcessor, type FlowExecutor } from '../flows/processor.js';
 import { flowRoutes } from '../flows/routes.js';
 import { RuleService } from '../flows/rules.js';
+import type { LiveHub } from '../live/live.js';
 import { metricsRoute, requestLog, requestMetrics } from '../observability/http.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { PluginStore } from '../plugins/store.js';
@@ -27,6 +28,7 @@ import { resourceRoutes } from '../resources/routes.js';
 import { originAllowed, SourceRegistry } from '../sources/sources.js';
 import type { Database } from '../storage/orm.js';
 import { errorHandler } from './errors.js';
+import { openApiRoutes } from './openapi.js';
 import type { InFlightRequests } from './in-flight.js';
 
 export interface AppDeps {
@@ -40,6 +42,7 @@ export interface AppDeps {
   sandbox: FlowExecutor;
   resources: ResourceStore;
   metrics: Metrics;
+  live: LiveHub;
 }
 
 const COLLECTOR_PATH = /^\/(track|customer\/consent|collect\/[^/]+\/([^/]+))\/?$/;
@@ -78,6 +81,7 @@ export function createApp({
   sandbox,
   resources,
   metrics,
+  live,
 }: AppDeps): Koa {
   const app = new Koa({ proxy: config.trustProxy });
   const audit = new AuditLog(db);
@@ -95,6 +99,7 @@ export function createApp({
     resources,
     metrics,
     logger,
+    live,
   );
   const flows = new FlowService(
     db,
@@ -142,6 +147,7 @@ export function createApp({
     sources,
     consentTypes,
     metrics,
+    live,
     maxEventsPerRequest: config.maxEventsPerRequest,
   });
   app.use(collect.routes()).use(collect.allowedMethods());
@@ -165,6 +171,7 @@ export function createApp({
     loginWindowMinutes: config.auth.loginWindowMinutes,
   });
   app.use(authApi.routes()).use(authApi.allowedMethods());
+  app.use(openApiRoutes().routes());
   const auditApi = auditRoutes(audit);
   app.use(auditApi.routes()).use(auditApi.allowedMethods());
 

@@ -43,6 +43,12 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly liveClientsDropped = new Counter({
+    name: 'cairn_live_clients_dropped_total',
+    help: 'Live-update clients disconnected because they read too slowly.',
+    registers: [this.registry],
+  });
+
   readonly httpDuration = new Histogram({
     name: 'cairn_http_request_duration_seconds',
     help: 'HTTP request latency, by method, route pattern and status.',
