@@ -40,6 +40,8 @@ export interface CairnConfig {
   trustProxy: boolean;
   /** Messages queued for one live-update client before it is disconnected as too slow. */
   liveMaxQueue: number;
+  /** Folder of the built console served at `/`; by default the `ui` package's build. */
+  consoleDir: string | undefined;
   /** pino log level. */
   logLevel: string;
   /** Port of a separate, unauthenticated `/metrics` listener; when unset, `/metrics` needs `metrics:read`. */
@@ -183,6 +185,7 @@ export function loadConfig(env: Env = process.env): CairnConfig {
     maxWriteGroup: integer(env, 'CAIRN_WRITE_GROUP', 64, 1, 1000),
     trustProxy: boolean(env, 'CAIRN_TRUST_PROXY', false),
     logLevel,
+    consoleDir: env.CAIRN_CONSOLE_DIR ? resolve(env.CAIRN_CONSOLE_DIR) : undefined,
     liveMaxQueue: integer(env, 'CAIRN_LIVE_MAX_QUEUE', 1000, 1, 1_000_000),
     metricsPort: env.CAIRN_METRICS_PORT ? integer(env, 'CAIRN_METRICS_PORT', 0, 1, 65535) : undefined,
     pluginDirs: list(env.CAIRN_PLUGIN_DIRS).map((dir) => resolve(dir)),

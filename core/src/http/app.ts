@@ -27,6 +27,7 @@ import type { ResourceStore } from '../resources/resources.js';
 import { resourceRoutes } from '../resources/routes.js';
 import { originAllowed, SourceRegistry } from '../sources/sources.js';
 import type { Database } from '../storage/orm.js';
+import { consoleFiles } from './console.js';
 import { errorHandler } from './errors.js';
 import { openApiRoutes } from './openapi.js';
 import type { InFlightRequests } from './in-flight.js';
@@ -113,6 +114,7 @@ export function createApp({
   app.use(requestMetrics(metrics));
   app.use(errorHandler(logger, config.maxBodyBytes));
   app.use(collectorCors(sources));
+  app.use(consoleFiles(config.consoleDir));
   const guard = authGuard(credentials);
   app.use(async (ctx, next) =>
     ctx.path === '/api' || ctx.path.startsWith('/api/') ? guard(ctx, next) : next(),

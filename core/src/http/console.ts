@@ -1,0 +1,44 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { send } from '@koa/send';
+import type { Context, Next } from 'koa';
+
+/** Where `npm run build` puts the console (the `ui` package) next to this package. */
+export const DEFAULT_CONSOLE_DIR = fileURLToPath(new URL('../../../ui/dist/', import.meta.url));
+
+/** Paths the server answers itself; everything else is the console's. */
+const SERVER_PATH = /^\/(api|track|collect|customer|healthz|readyz|metrics|socket\.io)(\/|$)/;
+
+/**
+ * Serves the built console at `/`: its files, and `index.html` for any other page path so the
+ * console's router can handle deep links. Hashed assets are cached for a year, the page never.
+ */
+export function consoleFiles(root: string = DEFAULT_CONSOLE_DIR) {
+  const built = existsSync(join(root, 'index.html'));
+  return async (ctx: Context, next: Next): Promise<void> => {
+    if ((ctx.method !== 'GET' && ctx.method !== 'HEAD') || SERVER_PATH.test(ctx.path)) return next();
+    if (!built) {
+      if (ctx.path !== '/') return next();
+      ctx.status = 503;
+      ctx.type = 'text/plain';
+      ctx.body = 'The console is not built yet: run `npm run build` (npm start does it), then reload.\n';
+      return;
+    }
+    ctx.set('X-Content-Type-Options', 'nosniff');
+    ctx.set('X-Frame-Options', 'DENY');
+    ctx.set('Referrer-Policy', 'same-origin');
+    const asset = ctx.path.startsWith('/assets/');
+    const file = ctx.path === '/' ? '/index.html' : ctx.path;
+    const target = join(root, file);
+    if (!target.startsWith(root)) return next();
+    if (existsSync(target)) {
+      ctx.set('Cache-Control', asset ? 'public, max-age=31536000, immutable' : 'no-cache');
+      await send(ctx, file, { root, hidden: false });
+      return;
+    }
+    if (asset || !ctx.accepts('html')) return next();
+    ctx.set('Cache-Control', 'no-cache');
+    await send(ctx, '/index.html', { root });
+  };
+}
