@@ -93,10 +93,14 @@ for (const dialect of testDialects()) {
           data: { contact: { email: { main: 'Ada@Example.com', business: 'ada_work@corp.example' } } },
         });
         const grace = await storeProfile({ data: { contact: { email: 'grace@example.com' } } });
+        const lin = await storeProfile({
+          data: { contact: { email: ['lin@example.com', 'Lin@Work.example'] } },
+        });
         const traitOnly = await storeProfile({ traits: { email: 'ada@example.com' } });
         expect(ids((await get('/api/profiles?email=ada%40EXAMPLE.com')).body)).to.deep.equal([ada.id]);
         expect(ids((await get('/api/profiles?email=ada_work%40corp.example')).body)).to.deep.equal([ada.id]);
         expect(ids((await get('/api/profiles?email=Grace%40example.com')).body)).to.deep.equal([grace.id]);
+        expect(ids((await get('/api/profiles?email=lin%40work.example')).body)).to.deep.equal([lin.id]);
         expect(ids((await get('/api/profiles?email=ada%25')).body), 'no wildcards').to.deep.equal([]);
         expect(ids((await get('/api/profiles?email=adaXwork%40corp.example')).body)).to.deep.equal([]);
         expect(ids((await get('/api/profiles?email=ada%40example.com')).body)).to.not.include(traitOnly.id);

@@ -150,8 +150,8 @@ function traitCondition(dialect: Dialect, filter: TraitFilter): Condition {
 }
 
 /**
- * Any value under `data.contact.email` (`main`, `business`, `private`…, or a plain string there)
- * equals the address, ignoring case. SQLite's `lower` folds ASCII letters only, so the address is
+ * Any address under `data.contact.email` (`main`, `business`, `private`…; or a plain string or an
+ * array of strings there) equals the address, ignoring case. SQLite's `lower` folds ASCII letters only, so the address is
  * folded the same way there.
  */
 function emailCondition(dialect: Dialect, email: string): Condition {
@@ -164,7 +164,10 @@ function emailCondition(dialect: Dialect, email: string): Condition {
   }
   const folded = trimmed.toLowerCase();
   return {
-    sql: `(json_contains(lower(json_extract(data, '$.contact.email.*')), json_quote(?)) or lower(json_unquote(json_extract(data, '$.contact.email'))) = ?)`,
+    // `.*` collects an object's values; the path itself is a plain address or an array of them.
+    sql:
+      `(json_contains(lower(json_extract(data, '$.contact.email.*')), json_quote(?))` +
+      ` or json_contains(lower(json_extract(data, '$.contact.email')), json_quote(?)))`,
     params: [folded, folded],
   };
 }
