@@ -160,3 +160,21 @@ export function isPublicRoute(method: string, path: string): boolean {
   const m = method === 'HEAD' ? 'GET' : method;
   return publicRoutes.some((r) => r.method === m && r.pattern.test(path));
 }
+
+/** The role × permission table as Markdown, as docs/security.md shows it (a test keeps them equal). */
+export function permissionTableMarkdown(): string {
+  const header = `| permission | ${ROLES.join(' | ')} |\n|---|${ROLES.map(() => ':-:').join('|')}|\n`;
+  const rows = PERMISSIONS.map(
+    (permission) =>
+      `| \`${permission}\` | ${ROLES.map((role) => (ROLE_PERMISSIONS[role].includes(permission) ? '✓' : '')).join(' | ')} |`,
+  );
+  return `${header}${rows.join('\n')}\n`;
+}
+
+/** Every admin route and the permission it needs, as Markdown for docs/security.md. */
+export function routeTableMarkdown(): string {
+  const rows = ROUTE_PERMISSIONS.map(
+    (r) => `| \`${r.method} ${r.path}\` | ${r.permission ? `\`${r.permission}\`` : 'any signed-in caller'} |`,
+  );
+  return `| route | permission |\n|---|---|\n${rows.join('\n')}\n`;
+}
