@@ -37,7 +37,8 @@ export function consoleFiles(root: string = DEFAULT_CONSOLE_DIR) {
       await send(ctx, file, { root, hidden: false });
       return;
     }
-    if (asset || !ctx.accepts('html')) return next();
+    // Only a browser navigating asks for HTML; API clients get the JSON 404.
+    if (asset || !ctx.get('Accept').includes('text/html')) return next();
     ctx.set('Cache-Control', 'no-cache');
     await send(ctx, '/index.html', { root });
   };

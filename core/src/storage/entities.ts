@@ -16,6 +16,8 @@ export type JsonRecord = Record<string, unknown>;
 export const ProfileSchema = defineEntity({
   name: 'Profile',
   tableName: 'profile',
+  // Console listing: newest first, keyset-paginated.
+  indexes: [{ name: 'profile_created_idx', properties: ['createdAt', 'id'] }],
   properties: {
     id: p.string().length(36).primary(),
     active: p.boolean().default(true),
@@ -51,6 +53,7 @@ export type ProfileIdentity = InferEntity<typeof ProfileIdentitySchema>;
 export const SessionSchema = defineEntity({
   name: 'Session',
   tableName: 'session',
+  indexes: [{ name: 'session_profile_time_idx', properties: ['profileId', 'createdAt'] }],
   properties: {
     id: p.string().length(128).primary(),
     profileId: p.string().length(36).nullable().index(),
@@ -76,6 +79,8 @@ export const EventSchema = defineEntity({
     { name: 'event_profile_time_idx', properties: ['profileId', 'createdAt'] },
     { name: 'event_type_time_idx', properties: ['type', 'createdAt'] },
     { name: 'event_source_time_idx', properties: ['sourceId', 'createdAt'] },
+    { name: 'event_time_idx', properties: ['createdAt', 'id'] },
+    { name: 'event_status_time_idx', properties: ['status', 'createdAt'] },
   ],
   properties: {
     id: p.string().length(64).primary(),

@@ -3,6 +3,7 @@ import { Migration20261129051632_flows } from './Migration20261129051632_flows.j
 import { Migration20261129055335_resources_consents } from './Migration20261129055335_resources_consents.js';
 import { Migration20261129063542_audit } from './Migration20261129063542_audit.js';
 import { Migration20261130020558_auth } from './Migration20261130020558_auth.js';
+import { Migration20261130021534_listing_indexes } from './Migration20261130021534_listing_indexes.js';
 
 /** Applied in this order; append new migrations at the end. */
 export const sqliteMigrations = [
@@ -11,4 +12,5 @@ export const sqliteMigrations = [
   Migration20261129055335_resources_consents,
   Migration20261129063542_audit,
   Migration20261130020558_auth,
+  Migration20261130021534_listing_indexes,
 ];
