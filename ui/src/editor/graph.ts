@@ -27,7 +27,7 @@ export function starterGraph(catalog: CatalogLike): FlowGraph {
 export function configDefaults(schema: JsonSchema): JsonObject {
   const config: JsonObject = {};
   for (const [key, property] of Object.entries(schema.properties ?? {})) {
-    if (property.default !== undefined) config[key] = structuredClone(property.default) as JsonValue;
+    if (property.default !== undefined) config[key] = JSON.parse(JSON.stringify(property.default)) as JsonValue;
   }
   return config;
 }

@@ -1,0 +1,26 @@
+// `npm test` in ui: builds what the browser tests need (the server with `tsc -b`, the console with
+// Vite), then runs them with node's test runner against Debian's Chromium.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { CHROMIUM, ROOT, UI_DIR } from './support/cairn.js';
+
+function step(command, args, cwd) {
+  const result = spawnSync(command, args, { cwd, stdio: 'inherit' });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+}
+
+if (!existsSync(CHROMIUM)) {
+  console.error(`${CHROMIUM} is missing; install Debian's Chromium with: apt-get install -y chromium`);
+  process.exit(1);
+}
+const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
+step(npx, ['tsc', '-b'], ROOT);
+step(npx, ['vite', 'build', '--logLevel', 'warn'], UI_DIR);
+
+const only = process.argv.slice(2);
+const files = readdirSync(join(UI_DIR, 'test'))
+  .filter((f) => f.endsWith('.test.js'))
+  .filter((f) => only.length === 0 || only.some((o) => f.includes(o)))
+  .map((f) => join('test', f));
+step(process.execPath, ['--test', '--test-concurrency=1', ...files], UI_DIR);
