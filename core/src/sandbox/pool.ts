@@ -13,6 +13,12 @@ import type {
 
 const WORKER_MAIN = fileURLToPath(new URL('./worker-main.js', import.meta.url));
 
+/**
+ * `node --cpu-prof` on the server profiles its sandbox workers too (each writes its own file), so
+ * one command shows where an event's time goes on both sides of the process boundary.
+ */
+const PROFILING_FLAGS = process.execArgv.filter((flag) => /^--cpu-prof(-dir=|-interval=|$)/.test(flag));
+
 export class SandboxRunError extends Error {
   constructor(
     readonly code: 'event_timeout' | 'sandbox_crashed' | 'run_failed' | 'pool_closed',
@@ -198,7 +204,7 @@ export class SandboxPool {
 
   private spawn(): Worker {
     const child = fork(WORKER_MAIN, [], {
-      execArgv: ['--no-node-snapshot'],
+      execArgv: ['--no-node-snapshot', ...PROFILING_FLAGS],
       // No database URL, tokens or keys reach the sandbox process.
       env: {},
       serialization: 'advanced',
