@@ -7,6 +7,12 @@
  * log lines. The host (engine + sandbox) is the only party that turns these into storage writes.
  */
 
+/**
+ * Version of the plugin API this SDK and the server speak. A plugin's manifest declares the range
+ * it supports in `cairn` (e.g. `^0.1.0`); a server refuses plugins whose range excludes it.
+ */
+export const PLUGIN_API_VERSION = '0.1.0';
+
 /** JSON value as it crosses the sandbox boundary. */
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };

@@ -29,6 +29,9 @@ export type {
   PortEmission,
   ProfileOperation,
 } from './contract.js';
+export { PLUGIN_API_VERSION } from './contract.js';
+/** The schema builder for node configs, so a plugin needs no other dependency. */
+export { Type } from '@sinclair/typebox';
 /** Dot notation, text/object templates and the condition language; pure, safe to bundle into plugins. */
 export * as notation from './notation/index.js';
 export type { NodeCallOutcome, SandboxErrorCode, SandboxFailure } from './sandbox/errors.js';
