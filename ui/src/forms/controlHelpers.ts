@@ -1,4 +1,4 @@
-import type { JsonSchema } from '../../api/types';
+import type { JsonSchema } from '../api/types';
 
 /** The last segment of a JSON Forms control path: the config property it edits. */
 export function propertyName(path: string): string {
