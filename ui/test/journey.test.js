@@ -68,6 +68,7 @@ describe('the operator journey', () => {
     await page.fill('#new-flow-name', 'Good reviews');
     await page.keyboard.press('Enter');
     await node(page, 'start').waitFor();
+    const editorUrl = page.url();
 
     // Three nodes from the palette, then auto-layout so none overlaps.
     await dropFromPalette(page, 'if', 120, 80);
@@ -122,8 +123,7 @@ describe('the operator journey', () => {
     await page.locator('.n-data-table-td[data-col-key=name]', { hasText: 'Reviews' }).waitFor();
 
     // Watch live traces of the flow, then send an event as the site would.
-    await page.goBack();
-    await page.goBack();
+    await page.goto(editorUrl);
     await node(page, 'set').waitFor();
     await page.click('.n-tabs-tab[data-name=debug]');
     await page.click('[data-testid=live-switch]');

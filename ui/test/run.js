@@ -15,7 +15,13 @@ if (!existsSync(CHROMIUM)) {
   process.exit(1);
 }
 const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
-step(npx, ['tsc', '-b'], ROOT);
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+// The server and the built-in plugins it loads; other packages are not needed here.
+step(npx, ['tsc', '-b', 'core'], ROOT);
+const plugins = readdirSync(join(ROOT, 'plugins'), { withFileTypes: true })
+  .filter((d) => d.isDirectory() && existsSync(join(ROOT, 'plugins', d.name, 'package.json')))
+  .map((d) => `--workspace=plugins/${d.name}`);
+step(npm, ['run', 'build', '--if-present', ...plugins], ROOT);
 step(npx, ['vite', 'build', '--logLevel', 'warn'], UI_DIR);
 
 const only = process.argv.slice(2);
