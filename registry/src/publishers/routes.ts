@@ -1,0 +1,128 @@
+import Router from '@koa/router';
+import type { Context } from 'koa';
+import type { Logger } from 'pino';
+import { RateLimiterMemory } from 'rate-limiter-flexible';
+import { ApiError } from '../http/errors.js';
+import { validator } from '../http/validation.js';
+import { accountView, type Publishers } from './accounts.js';
+import { bearerOf, requirePublisher } from './guard.js';
+import { keyView, type SigningKeys } from './keys.js';
+import { KeyInputSchema, LoginInputSchema, PublisherInputSchema, TokenInputSchema } from './schemas.js';
+import { type PublisherTokens, sameSecret, tokenView } from './tokens.js';
+
+const validatePublisher = validator(PublisherInputSchema);
+const validateLogin = validator(LoginInputSchema);
+const validateToken = validator(TokenInputSchema);
+const validateKey = validator(KeyInputSchema);
+
+export interface PublisherRouteOptions {
+  publishers: Publishers;
+  tokens: PublisherTokens;
+  keys: SigningKeys;
+  logger: Logger;
+  openSignup: boolean;
+  adminToken: string | undefined;
+  loginAttempts: number;
+  loginWindowMinutes: number;
+}
+
+/** `/api/publishers`, `/api/auth/*`, `/api/tokens` and `/api/keys`. */
+export function publisherRoutes(options: PublisherRouteOptions): Router {
+  const { publishers, tokens, keys, logger } = options;
+  const window = options.loginWindowMinutes * 60;
+  // Failed sign-ins per account and address, and per address over all accounts.
+  const perAccount = new RateLimiterMemory({ points: options.loginAttempts, duration: window });
+  const perAddress = new RateLimiterMemory({ points: options.loginAttempts * 10, duration: window });
+  const router = new Router({ prefix: '/api' });
+
+  const isOperator = (ctx: Context) => {
+    const bearer = bearerOf(ctx);
+    return options.adminToken !== undefined && bearer !== undefined && sameSecret(bearer, options.adminToken);
+  };
+
+  router.post('/publishers', async (ctx) => {
+    const input = validatePublisher(ctx.request.body);
+    const operator = isOperator(ctx);
+    if (!options.openSignup && !operator) {
+      throw new ApiError(
+        403,
+        'signup_closed',
+        'This registry does not take sign-ups; ask its operator to create your publisher account.',
+      );
+    }
+    const publisher = await publishers.create(input, operator);
+    logger.info({ publisher: publisher.name, byOperator: operator }, 'publisher created');
+    ctx.status = 201;
+    ctx.body = accountView(publisher);
+  });
+
+  router.get('/publishers/:name', async (ctx) => {
+    ctx.body = await publishers.profile(ctx.params.name!);
+  });
+
+  router.post('/auth/login', async (ctx) => {
+    const input = validateLogin(ctx.request.body);
+    if ((input.name === undefined) === (input.email === undefined)) {
+      throw new ApiError(422, 'validation_failed', 'Send either name or email, not both.', 'name');
+    }
+    const who = (input.name ?? input.email!).toLowerCase();
+    const accountKey = `${who}|${ctx.ip}`;
+    for (const [limiter, key] of [
+      [perAccount, accountKey],
+      [perAddress, ctx.ip],
+    ] as const) {
+      const state = await limiter.get(key);
+      if (state && state.consumedPoints >= limiter.points) {
+        ctx.set('Retry-After', String(Math.ceil(state.msBeforeNext / 1000)));
+        throw new ApiError(429, 'too_many_attempts', 'Too many failed sign-ins; wait before trying again.');
+      }
+    }
+    const publisher = await publishers.verify(input, input.password);
+    if (!publisher) {
+      await Promise.all([perAccount.penalty(accountKey), perAddress.penalty(ctx.ip)]);
+      logger.warn({ login: 'failed', who, ip: ctx.ip }, 'sign-in failed');
+      throw new ApiError(401, 'invalid_credentials', 'The name, e-mail or password is wrong.');
+    }
+    await perAccount.delete(accountKey);
+    const { token, record } = await tokens.issue(publisher, `login ${new Date().toISOString()}`, 'login');
+    ctx.body = { token, expiresAt: record.expiresAt!.toISOString(), publisher: accountView(publisher) };
+  });
+
+  router.get('/auth/me', async (ctx) => {
+    ctx.body = accountView(await requirePublisher(ctx, tokens));
+  });
+
+  router.get('/tokens', async (ctx) => {
+    ctx.body = { items: (await tokens.list(await requirePublisher(ctx, tokens))).map(tokenView) };
+  });
+  router.post('/tokens', async (ctx) => {
+    const publisher = await requirePublisher(ctx, tokens);
+    const { name } = validateToken(ctx.request.body);
+    const { token, record } = await tokens.issue(publisher, name, 'api');
+    ctx.status = 201;
+    ctx.body = { ...tokenView(record), token };
+  });
+  router.delete('/tokens/:id', async (ctx) => {
+    await tokens.revoke(await requirePublisher(ctx, tokens), ctx.params.id!);
+    ctx.status = 204;
+  });
+
+  router.get('/keys', async (ctx) => {
+    ctx.body = { items: (await keys.list(await requirePublisher(ctx, tokens))).map(keyView) };
+  });
+  router.post('/keys', async (ctx) => {
+    const publisher = await requirePublisher(ctx, tokens);
+    const key = await keys.add(publisher, validateKey(ctx.request.body));
+    logger.info({ publisher: publisher.name, keyId: key.keyId }, 'signing key added');
+    ctx.status = 201;
+    ctx.body = keyView(key);
+  });
+  router.delete('/keys/:keyId', async (ctx) => {
+    const publisher = await requirePublisher(ctx, tokens);
+    const key = await keys.revoke(publisher, ctx.params.keyId!);
+    logger.info({ publisher: publisher.name, keyId: key.keyId }, 'signing key revoked');
+    ctx.status = 204;
+  });
+
+  return router;
+}
