@@ -10,6 +10,8 @@ import { InFlightRequests } from './http/in-flight.js';
 import { LiveHub } from './live/live.js';
 import { metricsRoute } from './observability/http.js';
 import { Metrics } from './observability/metrics.js';
+import { PluginInstaller } from './plugins/installer.js';
+import { DirectorySource, RegistrySource } from './plugins/sources.js';
 import { PluginStore } from './plugins/store.js';
 import { storeBroker } from './resources/broker.js';
 import { ResourceStore } from './resources/resources.js';
@@ -56,7 +58,23 @@ export async function startServer(
       );
     }
     const credentials = new Credentials(db, config.adminToken, config.auth.sessionHours);
-    const plugins = await PluginStore.load(config.pluginDirs, config.approvedPlugins, logger);
+    const plugins = await PluginStore.load(
+      { builtIns: config.builtInPlugins, extraDirs: config.pluginDirs, approved: config.approvedPlugins },
+      logger,
+    );
+    const installer = new PluginInstaller(
+      db,
+      plugins,
+      { reload: (bundles) => sandbox!.reload(bundles) },
+      [
+        ...config.registries.map((url) => new RegistrySource(url)),
+        ...config.packageDirs.map((dir) => new DirectorySource(dir)),
+      ],
+      config.trustedKeys,
+      config.dataDir,
+      logger,
+    );
+    await installer.loadInstalled();
     const resources = new ResourceStore(
       db,
       new SecretBox(resolveSecretKey(config.secretKey, config.dataDir)),
@@ -97,6 +115,7 @@ export async function startServer(
       resources,
       metrics,
       live,
+      installer,
     });
     server = app.listen(config.port, config.host);
     live.attach(server, credentials);

@@ -19,7 +19,9 @@ export type AuditAction =
   | 'login-failed'
   | 'logout'
   | 'revoke'
-  | 'password-reset';
+  | 'password-reset'
+  | 'install'
+  | 'uninstall';
 export type AuditObject =
   | 'source'
   | 'flow'

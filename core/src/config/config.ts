@@ -66,6 +66,14 @@ export interface CairnConfig {
   httpAllow: string[];
   /** Plugin versions (`name@version`) from `pluginDirs` whose declared permissions the operator approves. */
   approvedPlugins: string[];
+  /** Which plugins that ship with Cairn load from the workspace: all, none, or some by name. */
+  builtInPlugins: 'all' | 'none' | string[];
+  /** Plugin registries to browse and install from, in order. */
+  registries: string[];
+  /** ed25519 public keys (base64url) whose signatures make a package installable. */
+  trustedKeys: string[];
+  /** Folders of signed package files (`*.cairn.tgz` with a `.sig` beside) to install from. */
+  packageDirs: string[];
 }
 
 export class ConfigError extends Error {
@@ -148,6 +156,29 @@ function list(raw: string | undefined): string[] {
     .filter(Boolean);
 }
 
+function builtIns(raw: string | undefined): 'all' | 'none' | string[] {
+  if (!raw || raw === 'all') return 'all';
+  if (raw === 'none') return 'none';
+  return list(raw);
+}
+
+function registry(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error('protocol');
+  } catch {
+    throw new ConfigError('CAIRN_REGISTRIES', `"${url}" is not an http(s) URL`);
+  }
+  return url.replace(/\/+$/, '');
+}
+
+function trustedKey(key: string): string {
+  if (!/^[A-Za-z0-9_-]{43}$/.test(key)) {
+    throw new ConfigError('CAIRN_TRUSTED_KEYS', `"${key}" is not an ed25519 public key (43 base64url characters)`);
+  }
+  return key;
+}
+
 function initialPassword(raw: string | undefined): string | undefined {
   if (!raw) return undefined;
   if (raw.length < 12)
@@ -199,5 +230,9 @@ export function loadConfig(env: Env = process.env): CairnConfig {
     },
     httpAllow: list(env.CAIRN_HTTP_ALLOW),
     approvedPlugins: list(env.CAIRN_PLUGIN_APPROVED),
+    builtInPlugins: builtIns(env.CAIRN_BUILTIN_PLUGINS),
+    registries: list(env.CAIRN_REGISTRIES).map((url) => registry(url)),
+    trustedKeys: list(env.CAIRN_TRUSTED_KEYS).map((key) => trustedKey(key)),
+    packageDirs: list(env.CAIRN_PLUGIN_PACKAGES).map((dir) => resolve(dir)),
   };
 }

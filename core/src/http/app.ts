@@ -22,6 +22,8 @@ import { RuleService } from '../flows/rules.js';
 import type { LiveHub } from '../live/live.js';
 import { metricsRoute, requestLog, requestMetrics } from '../observability/http.js';
 import type { Metrics } from '../observability/metrics.js';
+import type { PluginInstaller } from '../plugins/installer.js';
+import { pluginAdminRoutes } from '../plugins/routes.js';
 import type { PluginStore } from '../plugins/store.js';
 import type { ResourceStore } from '../resources/resources.js';
 import { resourceRoutes } from '../resources/routes.js';
@@ -29,8 +31,8 @@ import { originAllowed, SourceRegistry } from '../sources/sources.js';
 import type { Database } from '../storage/orm.js';
 import { consoleFiles } from './console.js';
 import { errorHandler } from './errors.js';
-import { openApiRoutes } from './openapi.js';
 import type { InFlightRequests } from './in-flight.js';
+import { openApiRoutes } from './openapi.js';
 
 export interface AppDeps {
   config: CairnConfig;
@@ -44,6 +46,7 @@ export interface AppDeps {
   resources: ResourceStore;
   metrics: Metrics;
   live: LiveHub;
+  installer: PluginInstaller;
 }
 
 const COLLECTOR_PATH = /^\/(track|customer\/consent|collect\/[^/]+\/([^/]+))\/?$/;
@@ -83,6 +86,7 @@ export function createApp({
   resources,
   metrics,
   live,
+  installer,
 }: AppDeps): Koa {
   const app = new Koa({ proxy: config.trustProxy });
   const audit = new AuditLog(db);
@@ -173,6 +177,8 @@ export function createApp({
     loginWindowMinutes: config.auth.loginWindowMinutes,
   });
   app.use(authApi.routes()).use(authApi.allowedMethods());
+  const pluginAdmin = pluginAdminRoutes(installer, plugins, audit);
+  app.use(pluginAdmin.routes()).use(pluginAdmin.allowedMethods());
   app.use(openApiRoutes().routes());
   const auditApi = auditRoutes(audit);
   app.use(auditApi.routes()).use(auditApi.allowedMethods());

@@ -28,6 +28,7 @@ import { DebugInputSchema } from '../flows/debug.js';
 import { FlowInputSchema } from '../flows/flows.js';
 import { RollbackInputSchema } from '../flows/routes.js';
 import { RuleInputSchema } from '../flows/rules.js';
+import { InstallInputSchema, MarketplaceQuerySchema } from '../plugins/routes.js';
 import { ResourceInputSchema } from '../resources/resources.js';
 import { ConnectionTestInputSchema } from '../resources/routes.js';
 import { SourceInputSchema } from '../sources/sources.js';
@@ -47,7 +48,7 @@ import {
 } from './openapi-schemas.js';
 
 /** Client errors an operation can answer, beyond those its shape implies (see `openapi.ts`). */
-export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 503;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 502 | 503;
 
 export interface OperationSpec {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -384,6 +385,82 @@ const flows: OperationSpec[] = [
     summary: 'List installed plugins',
     description: 'Every installed plugin with its nodes, ports, config schemas, permissions and approval.',
     success: { status: 200, description: '`{"items": [manifest…]}`.', schema: ItemListSchema },
+  },
+  {
+    method: 'GET',
+    path: '/api/plugins/installed',
+    operationId: 'listInstalledPackages',
+    tag: 'Plugins',
+    summary: 'List plugin versions installed from signed packages',
+    description:
+      'Each with its integrity, signing key, source, the permissions an admin approved, who approved them and when; `sources` lists the configured registries and package folders.',
+    success: {
+      status: 200,
+      description: '`{"items": [installed…], "sources": [url…]}`.',
+    },
+  },
+  {
+    method: 'POST',
+    path: '/api/plugins/install',
+    operationId: 'installPlugin',
+    tag: 'Plugins',
+    summary: 'Install or upgrade a plugin from a registry or package folder',
+    description:
+      'Checks, in order: integrity against what the registry recorded (`integrity_mismatch`), a signature by a key in `CAIRN_TRUSTED_KEYS` (`untrusted_key`, `bad_signature`, `unsigned`), the package contents (`invalid_package`, `package_mismatch`) and compatibility with this server’s plugin API (`incompatible`). Without `approve` it installs nothing and answers 200 with `status: "approval_required"`, the permissions the plugin asks for and the `approve` value; sent again with that value, it installs the version and loads it into the sandbox without a restart (201). Another version of an installed plugin is an upgrade: both stay loaded, so deployed flows keep theirs.',
+    body: InstallInputSchema,
+    success: {
+      status: 201,
+      description:
+        '`{"status": "installed", name, version, integrity, keyId, source, permissions, approvedBy, installedAt}` (200 with `status: "approval_required"` first).',
+    },
+    errors: [404, 409, 422, 502],
+  },
+  {
+    method: 'GET',
+    path: '/api/plugins/:name/:version/usage',
+    operationId: 'pluginUsage',
+    tag: 'Plugins',
+    summary: 'Deployed flows that use a plugin version',
+    params: {
+      name: { description: 'Package name, URL-encoded (`%40acme%2Fplugin-x`).' },
+      version: { description: 'Version.' },
+    },
+    success: { status: 200, description: '`{"flows": [{id, name, version}…]}`.' },
+  },
+  {
+    method: 'DELETE',
+    path: '/api/plugins/:name/:version',
+    operationId: 'uninstallPlugin',
+    tag: 'Plugins',
+    summary: 'Uninstall a plugin version',
+    description: 'Refused with 409 `plugin_in_use` while a deployed flow uses it, and for built-in plugins.',
+    params: { name: { description: 'Package name, URL-encoded.' }, version: { description: 'Version.' } },
+    success: { status: 204, description: 'Uninstalled and unloaded.' },
+    errors: [404, 409],
+  },
+  {
+    method: 'GET',
+    path: '/api/marketplace',
+    operationId: 'searchMarketplace',
+    tag: 'Plugins',
+    summary: 'Search a configured registry',
+    description: 'Proxies the registry’s package search, marking the versions installed here.',
+    query: MarketplaceQuerySchema,
+    success: { status: 200, description: '`{"registry", "items": [package…], "nextCursor"}`.' },
+    errors: [409, 422, 502],
+  },
+  {
+    method: 'GET',
+    path: '/api/marketplace/:name',
+    operationId: 'marketplacePackage',
+    tag: 'Plugins',
+    summary: 'A registry package page',
+    description:
+      'Versions, manifest, README and publisher from the registry, plus the versions installed here, whether the latest is compatible with this server, and the permissions it would ask for.',
+    params: { name: { description: 'Package name, URL-encoded.' } },
+    query: MarketplaceQuerySchema,
+    success: { status: 200, description: 'The package page.' },
+    errors: [404, 409, 422, 502],
   },
   ...collection({
     path: '/api/flows',

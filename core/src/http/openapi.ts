@@ -77,6 +77,9 @@ const ERROR_RESPONSES = {
     'Too many failed sign-ins (`too_many_attempts`); `Retry-After` says how many seconds to wait.',
   ),
   NotReady: errorResponse('The database does not answer (`not_ready`).'),
+  BadGateway: errorResponse(
+    'A plugin registry did not answer, answered with an error, or sent a package over the size limit (`registry_unreachable`, `registry_error`, `package_too_large`).',
+  ),
 } as const;
 type ErrorResponseName = keyof typeof ERROR_RESPONSES;
 
@@ -90,6 +93,7 @@ const ERROR_RESPONSE_OF: Record<ErrorStatus, ErrorResponseName> = {
   415: 'UnsupportedMediaType',
   422: 'ValidationFailed',
   429: 'TooManyAttempts',
+  502: 'BadGateway',
   503: 'NotReady',
 };
 

@@ -63,4 +63,27 @@ export const AuditEntrySchema = defineEntity({
   },
 });
 export type AuditEntry = InferEntity<typeof AuditEntrySchema>;
-export const configEntities = [ResourceSchema, ConsentTypeSchema, AuditEntrySchema];
+/** A plugin version installed from a signed package, with what the admin approved. */
+export const InstalledPluginSchema = defineEntity({
+  name: 'InstalledPlugin',
+  tableName: 'installed_plugin',
+  uniques: [{ name: 'installed_plugin_name_version_unique', properties: ['name', 'version'] }],
+  properties: {
+    id: p.string().length(36).primary(),
+    name: p.string().length(191),
+    version: p.string().length(64),
+    /** `sha512-…` of the package file kept in the data folder. */
+    integrity: p.string().length(128),
+    signature: p.text(),
+    keyId: p.string().length(16),
+    /** The registry URL or `local:` folder it came from. */
+    source: p.string().length(512),
+    /** The permission summary the admin approved. */
+    permissions: p.json<JsonRecord>(),
+    approvedBy: p.string().length(191),
+    installedAt: p.datetime(3),
+  },
+});
+export type InstalledPlugin = InferEntity<typeof InstalledPluginSchema>;
+
+export const configEntities = [ResourceSchema, ConsentTypeSchema, AuditEntrySchema, InstalledPluginSchema];

@@ -17,6 +17,7 @@ const TABLES = [
   'user_account',
   'auth_session',
   'api_token',
+  'installed_plugin',
 ];
 
 for (const dialect of testDialects()) {

@@ -1,11 +1,15 @@
-import type { Transaction } from '@mikro-orm/core';
+import type { AbstractSqlConnection } from '@mikro-orm/sql';
+import type { Pool as MysqlPool } from 'mysql2';
 import type { Database, Dialect } from './orm.js';
 import { isTransient } from './transaction.js';
 
 /**
  * Plain SQL for the hot path (collecting events, committing profile operations), where the ORM's
  * unit of work costs more than the database does. Statements are written once for both dialects;
- * the few differences (upserts, row locks, how dates and JSON are stored) live here.
+ * the few differences (upserts, row locks, how dates and JSON are stored) live here. They run on
+ * the native drivers with bound parameters, so each statement text is prepared once: the ORM's
+ * connection inlines every value into the text, which costs an escape per value and a fresh
+ * prepare per statement.
  */
 export interface SqlTransaction {
   readonly dialect: Dialect;
@@ -69,25 +73,129 @@ export function fromSqlJson<T>(value: unknown): T {
 }
 
 const MAX_ATTEMPTS = 6;
+/** Prepared statements kept per connection; the hot path uses a few dozen texts. */
+const MAX_STATEMENTS = 1000;
+
+/** What the hot path needs of a better-sqlite3 statement and database. */
+interface SqliteStatement {
+  readonly reader: boolean;
+  all(params: unknown[]): unknown[];
+  run(params: unknown[]): { changes: number };
+}
+interface SqliteDatabase {
+  readonly inTransaction: boolean;
+  prepare(sql: string): SqliteStatement;
+}
+
+/** Runs one transaction on the native driver, statements bound (never inlined) and prepared once. */
+type TransactionRunner = <T>(work: (tx: SqlTransaction) => Promise<T>) => Promise<T>;
+
+/**
+ * SQLite: better-sqlite3 directly, with its prepared statements cached by text. The ORM shares
+ * the one connection; holding Kysely's connection lock for the transaction keeps ORM queries
+ * (which take the same lock) out of it.
+ */
+async function sqliteRunner(db: Database): Promise<TransactionRunner> {
+  const connection = db.orm.em.getConnection() as unknown as AbstractSqlConnection;
+  const native = (await connection.getNativeClient()) as SqliteDatabase;
+  const statements = new Map<string, SqliteStatement>();
+  const statement = (sql: string): SqliteStatement => {
+    let prepared = statements.get(sql);
+    if (prepared === undefined) {
+      if (statements.size >= MAX_STATEMENTS) statements.clear();
+      prepared = native.prepare(sql);
+      statements.set(sql, prepared);
+    }
+    return prepared;
+  };
+  const tx: SqlTransaction = {
+    dialect: 'sqlite',
+    all: async <T>(sql: string, params: unknown[] = []) => {
+      const prepared = statement(sql);
+      if (prepared.reader) return prepared.all(params) as T[];
+      prepared.run(params);
+      return [];
+    },
+    run: async (sql, params = []) => statement(sql).run(params).changes,
+  };
+  return (work) =>
+    connection
+      .getClient()
+      .connection()
+      .execute(async () => {
+        // Taking the write lock up front lets busy_timeout wait for another process's writer.
+        statement('begin immediate').run([]);
+        try {
+          const result = await work(tx);
+          statement('commit').run([]);
+          return result;
+        } catch (error) {
+          if (native.inTransaction) statement('rollback').run([]);
+          throw error;
+        }
+      });
+}
+
+/**
+ * MySQL: a connection of the ORM's mysql2 pool, statements run as server-side prepared statements
+ * (mysql2 keeps them per connection), so values are sent as they are instead of escaped into text.
+ */
+async function mysqlRunner(db: Database): Promise<TransactionRunner> {
+  const connection = db.orm.em.getConnection() as unknown as AbstractSqlConnection;
+  const pool = ((await connection.getNativeClient()) as MysqlPool).promise();
+  return async (work) => {
+    const conn = await pool.getConnection();
+    let reusable = true;
+    try {
+      await conn.beginTransaction();
+      const tx: SqlTransaction = {
+        dialect: 'mysql',
+        all: async <T>(sql: string, params: unknown[] = []) => {
+          const [rows] = await conn.execute(sql, params as never[]);
+          return (Array.isArray(rows) ? rows : []) as T[];
+        },
+        run: async (sql, params = []) => {
+          const [result] = await conn.execute(sql, params as never[]);
+          return (result as { affectedRows?: number }).affectedRows ?? 0;
+        },
+      };
+      try {
+        const result = await work(tx);
+        await conn.commit();
+        return result;
+      } catch (error) {
+        await conn.rollback().catch(() => {
+          reusable = false;
+        });
+        throw error;
+      }
+    } catch (error) {
+      if ((error as { fatal?: boolean }).fatal) reusable = false;
+      throw error;
+    } finally {
+      // A connection whose transaction could not be closed is not handed out again.
+      if (reusable) conn.release();
+      else conn.destroy();
+    }
+  };
+}
+
+const runners = new WeakMap<Database, Promise<TransactionRunner>>();
 
 /**
  * Runs `work` in one transaction; all or nothing. Conflicts with concurrent writers (deadlock,
  * lock wait, a unique key another request just took) are retried with a short random back-off.
  */
 export async function sqlTransaction<T>(db: Database, work: (tx: SqlTransaction) => Promise<T>): Promise<T> {
-  const connection = db.orm.em.getConnection();
+  let runner = runners.get(db);
+  if (runner === undefined) {
+    runner = db.dialect === 'sqlite' ? sqliteRunner(db) : mysqlRunner(db);
+    runners.set(db, runner);
+  }
+  const transaction = await runner;
   for (let attempt = 1; ; attempt++) {
     try {
-      return await connection.transactional(async (trx: Transaction) =>
-        work({
-          dialect: db.dialect,
-          all: (sql, params = []) => connection.execute(sql, params, 'all', trx) as Promise<never[]>,
-          run: async (sql, params = []) => {
-            const result = (await connection.execute(sql, params, 'run', trx)) as { affectedRows?: number };
-            return result.affectedRows ?? 0;
-          },
-        }),
-      );
+      return await transaction(work);
     } catch (error) {
       if (attempt >= MAX_ATTEMPTS || !isTransient(error)) throw error;
       await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));

@@ -19,6 +19,8 @@ export interface TestServer extends RunningServer {
     path: string,
     init?: RequestInit & { json?: unknown; admin?: boolean; bearer?: string },
   ): Promise<Response>;
+  /** Stops the server and starts it again on the same database and data folder, with more settings. */
+  restart(env?: Record<string, string>): Promise<void>;
   /** Signs in with a bearer session token and returns it. */
   login(email: string, password: string): Promise<string>;
   stop(): Promise<void>;
@@ -31,7 +33,7 @@ export async function startTestServer(
 ): Promise<TestServer> {
   const database = await dialect.create();
   const dataDir = mkdtempSync(join(tmpdir(), 'cairn-data-'));
-  const config = loadConfig({
+  const settings = {
     CAIRN_PORT: '0',
     CAIRN_HOST: '127.0.0.1',
     CAIRN_DATA_DIR: dataDir,
@@ -39,8 +41,8 @@ export async function startTestServer(
     CAIRN_ADMIN_TOKEN: TEST_ADMIN_TOKEN,
     CAIRN_INITIAL_ADMIN_PASSWORD: TEST_ADMIN.password,
     ...env,
-  });
-  const server = await startServer(config, pino({ level: 'silent' }));
+  };
+  const server = await startServer(loadConfig(settings), pino({ level: 'silent' }));
   const test: TestServer = {
     ...server,
     databaseUrl: database.url,
@@ -54,7 +56,7 @@ export async function startTestServer(
       if (json !== undefined) allHeaders.set('content-type', 'application/json');
       if (admin) allHeaders.set('authorization', `Bearer ${TEST_ADMIN_TOKEN}`);
       if (bearer) allHeaders.set('authorization', `Bearer ${bearer}`);
-      return fetch(`${server.url}${path}`, {
+      return fetch(`${test.url}${path}`, {
         ...rest,
         headers: allHeaders,
         ...(json !== undefined ? { body: JSON.stringify(json), method: rest.method ?? 'POST' } : {}),
@@ -65,8 +67,13 @@ export async function startTestServer(
       if (response.status !== 200) throw new Error(`sign-in of ${email} failed: ${await response.text()}`);
       return ((await response.json()) as { token: string }).token;
     },
+    async restart(more = {}) {
+      await test.close();
+      const next = await startServer(loadConfig({ ...settings, ...more }), pino({ level: 'silent' }));
+      Object.assign(test, { url: next.url, db: next.db, sandbox: next.sandbox, close: next.close });
+    },
     async stop() {
-      await server.close();
+      await test.close();
       await database.drop();
       rmSync(dataDir, { recursive: true, force: true });
     },

@@ -26,7 +26,8 @@ export const USAGE = `Usage: cairn-plugin <command> [options]
   build [entry=src/index.ts] [--out dist/plugin] [--minify]
                                       bundle the plugin and write manifest.json
   test                                build, then run test/ (node --test) in the real sandbox
-  pack [--out file]                   pack dist/plugin, README.md, LICENSE and icon into <name>-<version>.cairn.tgz
+  pack [--out file] [--license file]  pack dist/plugin, README.md, LICENSE and icon into <name>-<version>.cairn.tgz
+  sign <tarball> [--key file]         write <tarball>.sig, for installing from a package folder without a registry
   keygen [--out file] [--force] [--register] [--registry URL]
                                       create an ed25519 signing key (default ~/.cairn-plugin/signing-key.pem)
                                       and print its public key; --register adds it to your publisher account
@@ -54,14 +55,15 @@ async function readLine(prompt: string): Promise<string> {
 async function pack(
   cwd: string,
   out?: string,
+  licenseFile = 'LICENSE',
 ): Promise<{ path: string; tarball: Buffer; manifest: PluginManifest }> {
   const dist = join(cwd, 'dist/plugin');
   if (!exists(join(dist, 'manifest.json'))) {
     throw new UsageError('dist/plugin/manifest.json is missing: run `cairn-plugin build` first.');
   }
   const manifest = parsePluginManifest(JSON.parse(await readFile(join(dist, 'manifest.json'), 'utf8')));
-  for (const file of ['README.md', 'LICENSE']) {
-    if (!exists(join(cwd, file)))
+  for (const file of ['README.md', licenseFile]) {
+    if (!exists(resolve(cwd, file)))
       throw new UsageError(`${file} is missing: a package needs a README.md and a LICENSE.`);
   }
   const iconName = ['icon.svg', 'icon.png'].find((name) => exists(join(cwd, name))) as
@@ -72,7 +74,7 @@ async function pack(
     manifest,
     script: await readFile(join(dist, 'plugin.js'), 'utf8'),
     readme: await readFile(join(cwd, 'README.md'), 'utf8'),
-    license: await readFile(join(cwd, 'LICENSE'), 'utf8'),
+    license: await readFile(resolve(cwd, licenseFile), 'utf8'),
     ...(iconName ? { icon: { name: iconName, data: await readFile(join(cwd, iconName)) } } : {}),
   });
   // What others will read must pass the same checks here.
@@ -103,6 +105,7 @@ export async function main(argv: string[], cwd = process.cwd()): Promise<number>
       register: { type: 'boolean', default: false },
       registry: { type: 'string' },
       key: { type: 'string' },
+      license: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -136,7 +139,7 @@ export async function main(argv: string[], cwd = process.cwd()): Promise<number>
       return run(process.execPath, ['--no-node-snapshot', '--test', 'test/**/*.test.js'], cwd);
     }
     case 'pack': {
-      const { path, tarball, manifest } = await pack(cwd, values.out);
+      const { path, tarball, manifest } = await pack(cwd, values.out, values.license);
       console.log(
         `packed ${manifest.name}@${manifest.version}: ${path} (${tarball.length} bytes, ${integrityOf(tarball)})`,
       );
@@ -162,6 +165,22 @@ export async function main(argv: string[], cwd = process.cwd()): Promise<number>
         const { keyId } = await registerKey(registry, token, publicKey);
         console.log(`registered key ${keyId} with ${registry}`);
       }
+      return 0;
+    }
+    case 'sign': {
+      const [file] = positionals;
+      if (!file) throw new UsageError('sign needs the package file.');
+      const keyPath = resolve(cwd, values.key ?? defaultKeyPath());
+      if (!exists(keyPath)) throw new UsageError(`no signing key at ${keyPath}: run cairn-plugin keygen.`);
+      const privateKey = await readFile(keyPath, 'utf8');
+      const tarball = await readFile(resolve(cwd, file));
+      await readPluginPackage(tarball);
+      const keyId = keyIdOf(publicKeyOf(privateKey));
+      await writeFile(
+        resolve(cwd, `${file}.sig`),
+        `${JSON.stringify({ signature: signPackage(tarball, privateKey), keyId })}\n`,
+      );
+      console.log(`signed ${file} with key ${keyId} -> ${file}.sig`);
       return 0;
     }
     case 'login': {

@@ -4,6 +4,7 @@ import { Migration20261129055335_resources_consents } from './Migration202611290
 import { Migration20261129063543_audit } from './Migration20261129063543_audit.js';
 import { Migration20261130020558_auth } from './Migration20261130020558_auth.js';
 import { Migration20261130021534_listing_indexes } from './Migration20261130021534_listing_indexes.js';
+import { Migration20261130021940_installed_plugins } from './Migration20261130021940_installed_plugins.js';
 
 /** Applied in this order; append new migrations at the end. */
 export const mysqlMigrations = [
@@ -13,4 +14,5 @@ export const mysqlMigrations = [
   Migration20261129063543_audit,
   Migration20261130020558_auth,
   Migration20261130021534_listing_indexes,
+  Migration20261130021940_installed_plugins,
 ];
