@@ -35,7 +35,9 @@ export function createRegistryApp({ config, db, store, logger }: RegistryDeps): 
   const keys = new SigningKeys(db);
 
   app.use(errorHandler(logger));
-  app.use(bodyParser({ enableTypes: ['json'], jsonLimit: MAX_JSON_BODY, jsonStrict: true }));
+  const json = bodyParser({ enableTypes: ['json'], jsonLimit: MAX_JSON_BODY, jsonStrict: true });
+  // The only PUT is a publish, whose body is a tarball whatever its declared type: it reads it itself.
+  app.use((ctx, next) => (ctx.method === 'PUT' ? next() : json(ctx, next)));
 
   const health = new Router();
   health.get('/healthz', (ctx) => {

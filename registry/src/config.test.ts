@@ -32,7 +32,10 @@ describe('registry configuration', () => {
       [{ CAIRN_REGISTRY_DATABASE_URL: 'postgres://x' }, 'CAIRN_REGISTRY_DATABASE_URL'],
       [{ CAIRN_REGISTRY_OPEN_SIGNUP: 'maybe' }, 'CAIRN_REGISTRY_OPEN_SIGNUP'],
       [{ CAIRN_REGISTRY_ADMIN_TOKEN: 'short' }, 'CAIRN_REGISTRY_ADMIN_TOKEN'],
-      [{ CAIRN_REGISTRY_MAX_PACKAGE: '8mb', CAIRN_REGISTRY_MAX_UNPACKED: '4mb' }, 'CAIRN_REGISTRY_MAX_UNPACKED'],
+      [
+        { CAIRN_REGISTRY_MAX_PACKAGE: '8mb', CAIRN_REGISTRY_MAX_UNPACKED: '4mb' },
+        'CAIRN_REGISTRY_MAX_UNPACKED',
+      ],
     ];
     for (const [env, variable] of cases) {
       expect(() => loadRegistryConfig(env), variable)
