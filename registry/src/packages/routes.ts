@@ -1,4 +1,5 @@
 import Router from '@koa/router';
+import type { Context } from 'koa';
 import type { Logger } from 'pino';
 import { ApiError } from '../http/errors.js';
 import { readTarball } from '../http/raw-body.js';
@@ -36,6 +37,17 @@ export interface PackageRouteOptions {
 /** `my-plugin-1.0.0.tgz`, `acme-plugin-x-1.0.0.tgz` for `@acme/plugin-x`. */
 const fileNameOf = (name: string, version: string) =>
   `${name.replace(/^@/, '').replace('/', '-')}-${version}.tgz`;
+
+/**
+ * `If-None-Match` names this entity tag (weakly compared, as RFC 9110 says for GET). Evaluated
+ * whatever `Cache-Control` the request carries: that header speaks to caches, not to the origin.
+ */
+function holdsAlready(ctx: Context, etag: string): boolean {
+  const header = ctx.get('If-None-Match');
+  if (!header) return false;
+  if (header.trim() === '*') return true;
+  return header.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag);
+}
 
 /** `/api/packages…`: search, package pages, publish, download, deprecate and yank. */
 export function packageRoutes(options: PackageRouteOptions): Router {
@@ -79,11 +91,11 @@ export function packageRoutes(options: PackageRouteOptions): Router {
     const hex = hexOfIntegrity(row.integrity);
     if (!(await store.has(hex)))
       throw new Error(`tarball of ${row.packageName}@${row.version} is missing from the store`);
-    ctx.status = 200;
-    ctx.set('ETag', `"${row.integrity}"`);
+    const etag = `"${row.integrity}"`;
+    ctx.set('ETag', etag);
     ctx.set('Cache-Control', 'public, max-age=31536000, immutable');
     // A client that holds these bytes already gets a 304, which is not counted as a download.
-    if (ctx.fresh) {
+    if (holdsAlready(ctx, etag)) {
       ctx.status = 304;
       return;
     }
@@ -102,13 +114,13 @@ export function packageRoutes(options: PackageRouteOptions): Router {
     if (!row.iconDigest || !row.iconType) {
       throw new ApiError(404, 'not_found', `${row.packageName}@${row.version} has no icon.`);
     }
-    ctx.status = 200;
-    ctx.set('ETag', `"sha512-${Buffer.from(row.iconDigest, 'hex').toString('base64')}"`);
+    const etag = `"sha512-${Buffer.from(row.iconDigest, 'hex').toString('base64')}"`;
+    ctx.set('ETag', etag);
     ctx.set('Cache-Control', 'public, max-age=31536000, immutable');
     // An SVG is a document that could carry script: opened directly, it may not run any.
     ctx.set('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; sandbox");
     ctx.set('X-Content-Type-Options', 'nosniff');
-    if (ctx.fresh) {
+    if (holdsAlready(ctx, etag)) {
       ctx.status = 304;
       return;
     }
