@@ -1,10 +1,10 @@
 import '@koa/bodyparser';
 import { bodyParser } from '@koa/bodyparser';
-import Router from '@koa/router';
 import Koa from 'koa';
 import type { Logger } from 'pino';
 import type { RegistryConfig } from './config.js';
 import { errorHandler } from './http/errors.js';
+import { healthRoutes } from './http/health.js';
 import { openApiRoutes } from './http/openapi.js';
 import { Catalog } from './packages/catalog.js';
 import { VersionLifecycle } from './packages/lifecycle.js';
@@ -39,18 +39,7 @@ export function createRegistryApp({ config, db, store, logger }: RegistryDeps): 
   // The only PUT is a publish, whose body is a tarball whatever its declared type: it reads it itself.
   app.use((ctx, next) => (ctx.method === 'PUT' ? next() : json(ctx, next)));
 
-  const health = new Router();
-  health.get('/healthz', (ctx) => {
-    ctx.body = { status: 'ok' };
-  });
-  health.get('/readyz', async (ctx) => {
-    const ready = await db.ping();
-    ctx.status = ready ? 200 : 503;
-    ctx.body = ready
-      ? { status: 'ready', database: db.dialect }
-      : { error: { code: 'not_ready', message: 'The database does not answer.' } };
-  });
-  app.use(health.routes());
+  app.use(healthRoutes(db).routes());
 
   const accounts = publisherRoutes({
     publishers,
