@@ -276,6 +276,33 @@ for (const dialect of testDialects()) {
       await release(registry, acme, 'review-tools', '1.1.0');
     });
 
+    it('lets exactly one of several racing publishes of one version win', async () => {
+      const attempts = await Promise.all(
+        [1, 2, 3, 4].map(async (n) => {
+          const tarball = await tarballOf(manifest('@acme/raced', '1.0.0', { description: `attempt ${n}` }));
+          return registry.publish(acme, '@acme/raced', '1.0.0', tarball);
+        }),
+      );
+      const statuses = attempts.map((response) => response.status).sort();
+      expect(statuses).to.deep.equal([201, 409, 409, 409]);
+      const page = (await (await registry.request('/api/packages/%40acme%2Fraced')).json()) as {
+        versions: unknown[];
+      };
+      expect(page.versions).to.have.length(1);
+    });
+
+    it('gives an unscoped name to one of two publishers claiming it at once', async () => {
+      const claims = await Promise.all(
+        [acme, globex].map(async (publisher) =>
+          registry.publish(publisher, 'contested', '1.0.0', await tarballOf(manifest('contested', '1.0.0'))),
+        ),
+      );
+      const statuses = claims.map((response) => response.status).sort();
+      expect(statuses).to.deep.equal([201, 403]);
+      const loser = claims.find((response) => response.status === 403)!;
+      expect((await errorOf(loser)).code).to.equal('name_taken');
+    });
+
     it('refuses a body that is not sent as a tarball (unsupported_media_type)', async () => {
       const tarball = await tarballOf(manifest('@acme/typed', '1.0.0'));
       const response = await registry.publish(acme, '@acme/typed', '1.0.0', tarball, {
