@@ -1,0 +1,161 @@
+// Opens every page of the console on a server with some data, checks that none logs an error, and
+// takes a screenshot of each. `npm run screenshots` keeps them in docs/screenshots (see docs/ui.md).
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { launchBrowser, login, openPage, randomPassword, ROOT, startCairn } from './support/cairn.js';
+
+const keep = process.env.CAIRN_UI_SCREENSHOTS === '1';
+
+async function seed(cairn) {
+  const plugins = (await cairn.api('/api/plugins')).items;
+  const version = (name) => plugins.find((p) => p.name === name).version;
+  const node = (id, plugin, kind, x, y, config = {}) => ({
+    id,
+    type: 'cairn',
+    position: { x, y },
+    data: { plugin: `@cairn/plugin-${plugin}`, version: version(`@cairn/plugin-${plugin}`), node: kind, config },
+  });
+  const edge = (source, sourceHandle, target) => ({ id: `${source}-${sourceHandle}-${target}`, source, sourceHandle, target, targetHandle: 'in' });
+  await cairn.api('/api/sources', { json: { id: 'web', name: 'Website', type: 'javascript', allowedOrigins: ['https://shop.example.com'] } });
+  await cairn.api('/api/sources', { json: { id: 'helpdesk', name: 'Helpdesk', type: 'webhook', config: { profilePath: 'customer.id' } } });
+  await cairn.api('/api/consents', { json: { id: 'marketing-email', name: 'Marketing e-mail', description: 'News and offers by e-mail' } });
+  await cairn.api('/api/consents', { json: { id: 'sms', name: 'SMS', description: 'Text messages', autoRevoke: 31536000 } });
+  await cairn.api('/api/resources', {
+    json: {
+      type: 'smtp',
+      name: 'Mail relay',
+      production: { config: { host: 'smtp.example.com', port: 587, username: 'cairn', from: 'shop@example.com' }, secrets: { password: 'not-a-real-one' } },
+      test: { config: { host: '127.0.0.1', port: 2525 }, secrets: {} },
+    },
+  });
+  await cairn.api('/api/resources', {
+    json: { type: 'http-auth', name: 'Support desk token', production: { config: { scheme: 'bearer' }, secrets: { value: 'secret-token-value' } } },
+  });
+  const draft = {
+    nodes: [
+      node('start', 'logic', 'start', 0, 120),
+      node('sentiment', 'sentiment', 'score-sentiment', 240, 120, { provider: 'local', text: 'event@properties.text' }),
+      node('happy', 'logic', 'segment-add', 560, 0, { segment: 'happy-reviewers' }),
+      node('rating', 'logic', 'set', 560, 140, { path: 'profile@traits.last_rating', value: 'event@properties.rating' }),
+      node('support', 'webhook', 'call-webhook', 560, 300, { url: 'http://127.0.0.1:9/reviews', retries: 0, timeoutMs: 500 }),
+      node('thanks', 'logic', 'set-response', 860, 60, { key: 'message', value: 'Thanks {{profile@traits.name}}!' }),
+    ],
+    edges: [
+      edge('start', 'out', 'sentiment'),
+      edge('sentiment', 'positive', 'happy'),
+      edge('sentiment', 'positive', 'rating'),
+      edge('sentiment', 'neutral', 'rating'),
+      edge('sentiment', 'negative', 'support'),
+      edge('happy', 'out', 'thanks'),
+    ],
+  };
+  const flow = await cairn.api('/api/flows', { json: { name: 'Review follow-up', draft } });
+  await cairn.api(`/api/flows/${flow.id}/deploy`, { method: 'POST' });
+  await cairn.api('/api/rules', { json: { name: 'Reviews', eventType: 'review-submitted', flowId: flow.id } });
+  const half = await cairn.api('/api/flows', {
+    json: { name: 'Cart reminder (draft)', draft: { nodes: [node('start', 'logic', 'start', 0, 0), node('wait', 'logic', 'if', 260, 0)], edges: [] } },
+  });
+  const texts = ['Great shoes, love them', 'Terrible fit, very disappointed', 'ok', 'Wonderful service and fast delivery', 'Broken on arrival, awful'];
+  let profile;
+  for (let i = 0; i < 24; i++) {
+    const events = [{ type: i % 3 === 0 ? 'purchase' : 'page-view', properties: { title: `Page ${i}`, total: 20 + i } }];
+    if (i % 4 === 0) events.push({ type: 'review-submitted', properties: { rating: (i % 5) + 1, text: texts[i % 5] } });
+    const answer = await cairn.track({
+      source: { id: 'web' },
+      session: { id: `visit-${i % 6}` },
+      ...(profile && i % 2 === 0 ? { profile: { id: profile } } : {}),
+      context: { page: { url: `https://shop.example.com/p/${i}?utm_source=newsletter` } },
+      events,
+    });
+    profile ??= answer.profile.id;
+  }
+  return { flow, half, profile };
+}
+
+describe('every console page', () => {
+  let cairn;
+  let browser;
+  let data;
+  let dir;
+  const admin = { email: 'ada@example.com', name: 'Ada Lovelace', role: 'admin', password: randomPassword() };
+
+  before(async () => {
+    cairn = await startCairn();
+    await cairn.createUser(admin);
+    await cairn.createUser({ email: 'mia@example.com', name: 'Mia Marketer', role: 'marketer', password: randomPassword() });
+    data = await seed(cairn);
+    dir = keep ? join(ROOT, 'docs/screenshots') : await mkdtemp(join(tmpdir(), 'cairn-shots-'));
+    await mkdir(dir, { recursive: true });
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await cairn?.stop();
+  });
+
+  it('opens each page without an error', async () => {
+    const { page, problems } = await openPage(browser, cairn.url, { width: 1366, height: 768 });
+    const shot = (name) => page.screenshot({ path: join(dir, `${name}.png`) });
+    await page.goto('/login');
+    await page.locator('#login-email').waitFor();
+    await shot('login');
+    await login(page, admin.email, admin.password);
+
+    const pages = [
+      ['dashboard', '/', 'canvas'],
+      ['flows', '/flows', '.n-data-table-tr'],
+      ['rules', '/rules', '.n-data-table-tr'],
+      ['sources', '/sources', '.n-data-table-tr'],
+      ['resources', '/resources', '.n-data-table-tr'],
+      ['consents', '/consents', '.n-data-table-tr'],
+      ['profiles', '/profiles', '.n-data-table-tr'],
+      ['profile', `/profiles/${data.profile}`, '[data-testid=profile-traits]'],
+      ['events', '/events', '.n-data-table-tr'],
+      ['users', '/users', '.n-data-table-tr'],
+      ['tokens', '/tokens', 'h1'],
+      ['audit', '/audit', '.n-data-table-tr'],
+    ];
+    for (const [name, path, ready] of pages) {
+      await page.goto(path);
+      await page.locator(ready).first().waitFor();
+      await page.locator('[role=status]:has-text("Loading")').waitFor({ state: 'detached' });
+      await page.locator('.n-button--loading').waitFor({ state: 'detached' });
+      await shot(name);
+    }
+
+    await page.goto('/sources');
+    await page.locator('button:has-text("How to send")').first().click();
+    await page.locator('.n-drawer figure').first().waitFor();
+    await shot('source-snippet');
+
+    await page.goto('/live');
+    await page.locator('[data-testid=live-state]', { hasText: 'connected' }).waitFor();
+    await cairn.track({ source: { id: 'web' }, events: [{ type: 'page-view', properties: { title: 'Live' } }, { type: 'add-to-cart', properties: { sku: 'SH-42' } }] });
+    await page.locator('[data-testid=live-stream] li').nth(1).waitFor();
+    await shot('live');
+
+    // The editor with a debug trace on the canvas and one node's trace in the side panel.
+    await page.goto(`/flows/${data.flow.id}`);
+    await page.locator('.vue-flow__node[data-id="support"]').waitFor();
+    await page.click('.n-tabs-tab[data-name=debug]');
+    await page.fill('#debug-event', JSON.stringify({ type: 'review-submitted', properties: { rating: 5, text: 'Wonderful shoes, great fit' } }, null, 2));
+    await page.fill('#debug-profile', JSON.stringify({ traits: { name: 'Ann' } }, null, 2));
+    await page.click('[data-testid=debug-run]');
+    await page.locator('[data-testid=debug-result]').waitFor();
+    await shot('editor-debug');
+    await page.locator('.vue-flow__node[data-id="rating"]').click();
+    await page.locator('[data-testid=node-trace]').waitFor();
+    await shot('editor-node');
+
+    // A draft with problems, shown on its nodes.
+    await page.goto(`/flows/${data.half.id}`);
+    await page.locator('.vue-flow__node[data-id="wait"] .problems').waitFor();
+    await page.click('.n-tabs-tab[data-name=problems]');
+    await shot('editor-problems');
+
+    assert.deepEqual(problems, []);
+  });
+});
