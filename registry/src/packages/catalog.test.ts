@@ -89,6 +89,10 @@ for (const dialect of testDialects()) {
       expect(response.headers.get('content-disposition')).to.contain('globex-sentiment-0.9.0.tgz');
 
       for (let i = 0; i < 2; i++) expect((await download('@globex/sentiment', '0.9.0')).status).to.equal(200);
+      const head = await registry.request('/api/packages/%40globex%2Fsentiment/0.9.0/tarball', {
+        method: 'HEAD',
+      });
+      expect(head.status).to.equal(200);
       await download('@acme/mailer', '1.0.0');
 
       const version = await get<VersionDetail>('/api/packages/%40globex%2Fsentiment/0.9.0');

@@ -99,7 +99,8 @@ export function packageRoutes(options: PackageRouteOptions): Router {
       ctx.status = 304;
       return;
     }
-    await countDownload(db, row.id, row.packageName);
+    // HEAD (which the router answers with this handler) looks, it does not download.
+    if (ctx.method === 'GET') await countDownload(db, row.id, row.packageName);
     ctx.set('X-Cairn-Integrity', row.integrity);
     ctx.set('X-Cairn-Signature', row.signature);
     ctx.set('X-Cairn-Key-Id', row.keyId);
