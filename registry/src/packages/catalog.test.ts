@@ -86,7 +86,7 @@ for (const dialect of testDialects()) {
       expect(response.headers.get('x-cairn-integrity')).to.equal(integrityOf(tarball));
       expect(response.headers.get('x-cairn-key-id')).to.equal(globex.key.keyId);
       expect(response.headers.get('x-cairn-signature')).to.be.a('string');
-      expect(response.headers.get('content-disposition')).to.contain('globex-sentiment-0.9.0.tgz');
+      expect(response.headers.get('content-disposition')).to.contain('globex-sentiment-0.9.0.cairn.tgz');
 
       for (let i = 0; i < 2; i++) expect((await download('@globex/sentiment', '0.9.0')).status).to.equal(200);
       const head = await registry.request('/api/packages/%40globex%2Fsentiment/0.9.0/tarball', {

@@ -34,9 +34,9 @@ export interface PackageRouteOptions {
   maxPackageBytes: number;
 }
 
-/** `my-plugin-1.0.0.tgz`, `acme-plugin-x-1.0.0.tgz` for `@acme/plugin-x`. */
+/** The file name `cairn-plugin pack` gives: `acme-plugin-x-1.0.0.cairn.tgz` for `@acme/plugin-x`. */
 const fileNameOf = (name: string, version: string) =>
-  `${name.replace(/^@/, '').replace('/', '-')}-${version}.tgz`;
+  `${name.replace(/^@/, '').replace('/', '-')}-${version}.cairn.tgz`;
 
 /**
  * `If-None-Match` names this entity tag (weakly compared, as RFC 9110 says for GET). Evaluated
