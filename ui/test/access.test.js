@@ -8,8 +8,18 @@ describe('roles and validation in the console', () => {
   let browser;
   const users = {
     admin: { email: 'root@example.com', name: 'Root', role: 'admin', password: randomPassword() },
-    marketer: { email: 'mia@example.com', name: 'Mia Marketer', role: 'marketer', password: randomPassword() },
-    maintainer: { email: 'max@example.com', name: 'Max Maintainer', role: 'maintainer', password: randomPassword() },
+    marketer: {
+      email: 'mia@example.com',
+      name: 'Mia Marketer',
+      role: 'marketer',
+      password: randomPassword(),
+    },
+    maintainer: {
+      email: 'max@example.com',
+      name: 'Max Maintainer',
+      role: 'maintainer',
+      password: randomPassword(),
+    },
   };
 
   before(async () => {
@@ -25,14 +35,27 @@ describe('roles and validation in the console', () => {
   async function navigation(user) {
     const { page, context, problems } = await openPage(browser, cairn.url);
     await login(page, user.email, user.password);
-    const items = await page.locator('#side-nav [data-nav]').evaluateAll((links) => links.map((a) => a.dataset.nav));
+    const items = await page
+      .locator('#side-nav [data-nav]')
+      .evaluateAll((links) => links.map((a) => a.dataset.nav));
     return { page, context, problems, items };
   }
 
   it('shows an admin every page', async () => {
     const { items, problems, context } = await navigation(users.admin);
     assert.deepEqual(items, [
-      'dashboard', 'live', 'flows', 'rules', 'sources', 'resources', 'profiles', 'events', 'consents', 'users', 'tokens', 'audit',
+      'dashboard',
+      'live',
+      'flows',
+      'rules',
+      'sources',
+      'resources',
+      'profiles',
+      'events',
+      'consents',
+      'users',
+      'tokens',
+      'audit',
     ]);
     assert.deepEqual(problems, []);
     await context.close();
@@ -54,7 +77,9 @@ describe('roles and validation in the console', () => {
   });
 
   it('gives a maintainer a read-only editor', async () => {
-    const flow = await cairn.api('/api/flows', { json: { name: 'Read only', draft: { nodes: [], edges: [] } } });
+    const flow = await cairn.api('/api/flows', {
+      json: { name: 'Read only', draft: { nodes: [], edges: [] } },
+    });
     const { page, items, problems, context } = await navigation(users.maintainer);
     assert.ok(items.includes('users') && !items.includes('audit'));
     await page.goto(`/flows/${flow.id}`);
@@ -88,7 +113,9 @@ describe('roles and validation in the console', () => {
     await page.locator('[data-testid=deployed-version]', { hasText: 'not deployed' }).waitFor();
     // Connecting it through the side panel (no mouse needed) clears the reachability problem.
     await increment.click();
-    await page.locator('[data-inspector=increment] [data-field=path] input').fill('profile@stats.counters.visits');
+    await page
+      .locator('[data-inspector=increment] [data-field=path] input')
+      .fill('profile@stats.counters.visits');
     await page.keyboard.press('Escape');
     await page.locator('.vue-flow__node[data-id="start"]').click();
     await page.locator('[data-inspector=start] .n-select').click();

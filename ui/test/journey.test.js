@@ -21,14 +21,21 @@ async function startReceiver() {
     });
   });
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  return { url: `http://127.0.0.1:${server.address().port}`, received, close: () => new Promise((r) => server.close(r)) };
+  return {
+    url: `http://127.0.0.1:${server.address().port}`,
+    received,
+    close: () => new Promise((r) => server.close(r)),
+  };
 }
 
 const node = (page, id) => page.locator(`.vue-flow__node[data-id="${id}"]`);
-const handle = (page, nodeId, port) => page.locator(`.vue-flow__handle[data-nodeid="${nodeId}"][data-handleid="${port}"]`);
+const handle = (page, nodeId, port) =>
+  page.locator(`.vue-flow__handle[data-nodeid="${nodeId}"][data-handleid="${port}"]`);
 
 async function dropFromPalette(page, nodeType, x, y) {
-  await page.locator(`[data-palette="${nodeType}"]`).dragTo(page.locator('.vue-flow__pane'), { targetPosition: { x, y } });
+  await page
+    .locator(`[data-palette="${nodeType}"]`)
+    .dragTo(page.locator('.vue-flow__pane'), { targetPosition: { x, y } });
 }
 
 async function connect(page, from, port, to) {
@@ -87,7 +94,9 @@ describe('the operator journey', () => {
 
     // Configure each node through its generated form.
     await node(page, 'if').click();
-    await page.locator('[data-inspector=if] [data-field=condition] input').fill('event@properties.rating >= 4');
+    await page
+      .locator('[data-inspector=if] [data-field=condition] input')
+      .fill('event@properties.rating >= 4');
     await page.keyboard.press('Escape');
     await node(page, 'set').click();
     await page.locator('[data-inspector=set] [data-field=path] input').fill('profile@traits.last_rating');
@@ -95,7 +104,9 @@ describe('the operator journey', () => {
     await page.locator('[data-inspector=set] [data-field=value] textarea').fill('event@properties.rating');
     await page.keyboard.press('Escape');
     await node(page, 'call-webhook').click();
-    await page.locator('[data-inspector=call-webhook] [data-field=url] input').fill(`${receiver.url}/reviews`);
+    await page
+      .locator('[data-inspector=call-webhook] [data-field=url] input')
+      .fill(`${receiver.url}/reviews`);
     await page.keyboard.press('Escape');
     await waitSaved(page);
     await page.locator('.tab-badge').waitFor({ state: 'detached' });
@@ -128,7 +139,10 @@ describe('the operator journey', () => {
     await page.click('.n-tabs-tab[data-name=debug]');
     await page.click('[data-testid=live-switch]');
     await page.locator('[data-testid=debug-panel] [role=status]', { hasText: 'connected' }).waitFor();
-    const answer = await cairn.track({ source: { id: 'web' }, events: [{ type: 'review', properties: { rating: 5 } }] });
+    const answer = await cairn.track({
+      source: { id: 'web' },
+      events: [{ type: 'review', properties: { rating: 5 } }],
+    });
     await page.locator('.live-item').first().waitFor();
     await node(page, 'call-webhook').locator('[data-run=ran]').waitFor();
     await node(page, 'set').click();

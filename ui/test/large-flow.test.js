@@ -15,7 +15,12 @@ function bigFlow(plugins, size) {
   const nodes = [node('start', 'start', 0, 0)];
   const edges = [];
   for (let i = 1; i < size; i++) {
-    nodes.push(node(`log-${i}`, 'log', 240 * (i % 20), 120 * Math.floor(i / 20) + 120, { level: 'info', message: `step ${i}` }));
+    nodes.push(
+      node(`log-${i}`, 'log', 240 * (i % 20), 120 * Math.floor(i / 20) + 120, {
+        level: 'info',
+        message: `step ${i}`,
+      }),
+    );
     const from = i === 1 ? 'start' : `log-${i - 1}`;
     edges.push({ id: `e-${i}`, source: from, sourceHandle: 'out', target: `log-${i}`, targetHandle: 'in' });
   }
@@ -39,7 +44,9 @@ describe('a large flow', () => {
 
   it('opens 200 nodes and drags one of them', async (t) => {
     const plugins = (await cairn.api('/api/plugins')).items;
-    const flow = await cairn.api('/api/flows', { json: { name: 'Two hundred', draft: bigFlow(plugins, 200) } });
+    const flow = await cairn.api('/api/flows', {
+      json: { name: 'Two hundred', draft: bigFlow(plugins, 200) },
+    });
     assert.equal(flow.validation.valid, true, JSON.stringify(flow.validation.errors.slice(0, 3)));
 
     const { page, problems } = await openPage(browser, cairn.url, { width: 1440, height: 900 });
@@ -63,10 +70,13 @@ describe('a large flow', () => {
       requestAnimationFrame(tick);
     });
     const box = await target.boundingBox();
-    const before = (await cairn.api(`/api/flows/${flow.id}`)).draft.nodes.find((n) => n.id === 'log-1').position;
+    const before = (await cairn.api(`/api/flows/${flow.id}`)).draft.nodes.find(
+      (n) => n.id === 'log-1',
+    ).position;
     await page.mouse.move(box.x + box.width / 2, box.y + 8);
     await page.mouse.down();
-    for (let step = 1; step <= 30; step++) await page.mouse.move(box.x + box.width / 2 + step * 4, box.y + 8 + step * 3);
+    for (let step = 1; step <= 30; step++)
+      await page.mouse.move(box.x + box.width / 2 + step * 4, box.y + 8 + step * 3);
     await page.mouse.up();
     await page.locator('[data-testid=save-state]', { hasText: 'All changes saved' }).waitFor();
     await page.waitForFunction(
@@ -80,9 +90,16 @@ describe('a large flow', () => {
     const frames = await page.evaluate(() => window.__frames.slice(1));
     const sorted = [...frames].sort((a, b) => a - b);
     const p95 = sorted[Math.floor(sorted.length * 0.95)] ?? 0;
-    t.diagnostic(`200-node flow: opened in ${openMs} ms; ${frames.length} frames while dragging, 95th percentile ${p95.toFixed(1)} ms`);
-    const after = (await cairn.api(`/api/flows/${flow.id}`)).draft.nodes.find((n) => n.id === 'log-1').position;
-    assert.ok(after.x > before.x && after.y > before.y, `moved from ${JSON.stringify(before)} to ${JSON.stringify(after)}`);
+    t.diagnostic(
+      `200-node flow: opened in ${openMs} ms; ${frames.length} frames while dragging, 95th percentile ${p95.toFixed(1)} ms`,
+    );
+    const after = (await cairn.api(`/api/flows/${flow.id}`)).draft.nodes.find(
+      (n) => n.id === 'log-1',
+    ).position;
+    assert.ok(
+      after.x > before.x && after.y > before.y,
+      `moved from ${JSON.stringify(before)} to ${JSON.stringify(after)}`,
+    );
     assert.deepEqual(problems, []);
   });
 });

@@ -5,7 +5,7 @@ import { mkdir, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { launchBrowser, login, openPage, randomPassword, ROOT, startCairn } from './support/cairn.js';
+import { launchBrowser, login, openPage, ROOT, randomPassword, startCairn } from './support/cairn.js';
 
 const keep = process.env.CAIRN_UI_SCREENSHOTS === '1';
 
@@ -16,32 +16,71 @@ async function seed(cairn) {
     id,
     type: 'cairn',
     position: { x, y },
-    data: { plugin: `@cairn/plugin-${plugin}`, version: version(`@cairn/plugin-${plugin}`), node: kind, config },
+    data: {
+      plugin: `@cairn/plugin-${plugin}`,
+      version: version(`@cairn/plugin-${plugin}`),
+      node: kind,
+      config,
+    },
   });
-  const edge = (source, sourceHandle, target) => ({ id: `${source}-${sourceHandle}-${target}`, source, sourceHandle, target, targetHandle: 'in' });
-  await cairn.api('/api/sources', { json: { id: 'web', name: 'Website', type: 'javascript', allowedOrigins: ['https://shop.example.com'] } });
-  await cairn.api('/api/sources', { json: { id: 'helpdesk', name: 'Helpdesk', type: 'webhook', config: { profilePath: 'customer.id' } } });
-  await cairn.api('/api/consents', { json: { id: 'marketing-email', name: 'Marketing e-mail', description: 'News and offers by e-mail' } });
-  await cairn.api('/api/consents', { json: { id: 'sms', name: 'SMS', description: 'Text messages', autoRevoke: 31536000 } });
+  const edge = (source, sourceHandle, target) => ({
+    id: `${source}-${sourceHandle}-${target}`,
+    source,
+    sourceHandle,
+    target,
+    targetHandle: 'in',
+  });
+  await cairn.api('/api/sources', {
+    json: { id: 'web', name: 'Website', type: 'javascript', allowedOrigins: ['https://shop.example.com'] },
+  });
+  await cairn.api('/api/sources', {
+    json: { id: 'helpdesk', name: 'Helpdesk', type: 'webhook', config: { profilePath: 'customer.id' } },
+  });
+  await cairn.api('/api/consents', {
+    json: { id: 'marketing-email', name: 'Marketing e-mail', description: 'News and offers by e-mail' },
+  });
+  await cairn.api('/api/consents', {
+    json: { id: 'sms', name: 'SMS', description: 'Text messages', autoRevoke: 31536000 },
+  });
   await cairn.api('/api/resources', {
     json: {
       type: 'smtp',
       name: 'Mail relay',
-      production: { config: { host: 'smtp.example.com', port: 587, username: 'cairn', from: 'shop@example.com' }, secrets: { password: 'not-a-real-one' } },
+      production: {
+        config: { host: 'smtp.example.com', port: 587, username: 'cairn', from: 'shop@example.com' },
+        secrets: { password: 'not-a-real-one' },
+      },
       test: { config: { host: '127.0.0.1', port: 2525 }, secrets: {} },
     },
   });
   await cairn.api('/api/resources', {
-    json: { type: 'http-auth', name: 'Support desk token', production: { config: { scheme: 'bearer' }, secrets: { value: 'secret-token-value' } } },
+    json: {
+      type: 'http-auth',
+      name: 'Support desk token',
+      production: { config: { scheme: 'bearer' }, secrets: { value: 'secret-token-value' } },
+    },
   });
   const draft = {
     nodes: [
       node('start', 'logic', 'start', 0, 120),
-      node('sentiment', 'sentiment', 'score-sentiment', 240, 120, { provider: 'local', text: 'event@properties.text' }),
+      node('sentiment', 'sentiment', 'score-sentiment', 240, 120, {
+        provider: 'local',
+        text: 'event@properties.text',
+      }),
       node('happy', 'logic', 'segment-add', 560, 0, { segment: 'happy-reviewers' }),
-      node('rating', 'logic', 'set', 560, 140, { path: 'profile@traits.last_rating', value: 'event@properties.rating' }),
-      node('support', 'webhook', 'call-webhook', 560, 300, { url: 'http://127.0.0.1:9/reviews', retries: 0, timeoutMs: 500 }),
-      node('thanks', 'logic', 'set-response', 860, 60, { key: 'message', value: 'Thanks {{profile@traits.name}}!' }),
+      node('rating', 'logic', 'set', 560, 140, {
+        path: 'profile@traits.last_rating',
+        value: 'event@properties.rating',
+      }),
+      node('support', 'webhook', 'call-webhook', 560, 300, {
+        url: 'http://127.0.0.1:9/reviews',
+        retries: 0,
+        timeoutMs: 500,
+      }),
+      node('thanks', 'logic', 'set-response', 860, 60, {
+        key: 'message',
+        value: 'Thanks {{profile@traits.name}}!',
+      }),
     ],
     edges: [
       edge('start', 'out', 'sentiment'),
@@ -54,15 +93,32 @@ async function seed(cairn) {
   };
   const flow = await cairn.api('/api/flows', { json: { name: 'Review follow-up', draft } });
   await cairn.api(`/api/flows/${flow.id}/deploy`, { method: 'POST' });
-  await cairn.api('/api/rules', { json: { name: 'Reviews', eventType: 'review-submitted', flowId: flow.id } });
-  const half = await cairn.api('/api/flows', {
-    json: { name: 'Cart reminder (draft)', draft: { nodes: [node('start', 'logic', 'start', 0, 0), node('wait', 'logic', 'if', 260, 0)], edges: [] } },
+  await cairn.api('/api/rules', {
+    json: { name: 'Reviews', eventType: 'review-submitted', flowId: flow.id },
   });
-  const texts = ['Great shoes, love them', 'Terrible fit, very disappointed', 'ok', 'Wonderful service and fast delivery', 'Broken on arrival, awful'];
+  const half = await cairn.api('/api/flows', {
+    json: {
+      name: 'Cart reminder (draft)',
+      draft: {
+        nodes: [node('start', 'logic', 'start', 0, 0), node('wait', 'logic', 'if', 260, 0)],
+        edges: [],
+      },
+    },
+  });
+  const texts = [
+    'Great shoes, love them',
+    'Terrible fit, very disappointed',
+    'ok',
+    'Wonderful service and fast delivery',
+    'Broken on arrival, awful',
+  ];
   let profile;
   for (let i = 0; i < 24; i++) {
-    const events = [{ type: i % 3 === 0 ? 'purchase' : 'page-view', properties: { title: `Page ${i}`, total: 20 + i } }];
-    if (i % 4 === 0) events.push({ type: 'review-submitted', properties: { rating: (i % 5) + 1, text: texts[i % 5] } });
+    const events = [
+      { type: i % 3 === 0 ? 'purchase' : 'page-view', properties: { title: `Page ${i}`, total: 20 + i } },
+    ];
+    if (i % 4 === 0)
+      events.push({ type: 'review-submitted', properties: { rating: (i % 5) + 1, text: texts[i % 5] } });
     const answer = await cairn.track({
       source: { id: 'web' },
       session: { id: `visit-${i % 6}` },
@@ -85,7 +141,12 @@ describe('every console page', () => {
   before(async () => {
     cairn = await startCairn();
     await cairn.createUser(admin);
-    await cairn.createUser({ email: 'mia@example.com', name: 'Mia Marketer', role: 'marketer', password: randomPassword() });
+    await cairn.createUser({
+      email: 'mia@example.com',
+      name: 'Mia Marketer',
+      role: 'marketer',
+      password: randomPassword(),
+    });
     data = await seed(cairn);
     dir = keep ? join(ROOT, 'docs/screenshots') : await mkdtemp(join(tmpdir(), 'cairn-shots-'));
     await mkdir(dir, { recursive: true });
@@ -133,7 +194,13 @@ describe('every console page', () => {
 
     await page.goto('/live');
     await page.locator('[data-testid=live-state]', { hasText: 'connected' }).waitFor();
-    await cairn.track({ source: { id: 'web' }, events: [{ type: 'page-view', properties: { title: 'Live' } }, { type: 'add-to-cart', properties: { sku: 'SH-42' } }] });
+    await cairn.track({
+      source: { id: 'web' },
+      events: [
+        { type: 'page-view', properties: { title: 'Live' } },
+        { type: 'add-to-cart', properties: { sku: 'SH-42' } },
+      ],
+    });
     await page.locator('[data-testid=live-stream] li').nth(1).waitFor();
     await shot('live');
 
@@ -141,7 +208,14 @@ describe('every console page', () => {
     await page.goto(`/flows/${data.flow.id}`);
     await page.locator('.vue-flow__node[data-id="support"]').waitFor();
     await page.click('.n-tabs-tab[data-name=debug]');
-    await page.fill('#debug-event', JSON.stringify({ type: 'review-submitted', properties: { rating: 5, text: 'Wonderful shoes, great fit' } }, null, 2));
+    await page.fill(
+      '#debug-event',
+      JSON.stringify(
+        { type: 'review-submitted', properties: { rating: 5, text: 'Wonderful shoes, great fit' } },
+        null,
+        2,
+      ),
+    );
     await page.fill('#debug-profile', JSON.stringify({ traits: { name: 'Ann' } }, null, 2));
     await page.click('[data-testid=debug-run]');
     await page.locator('[data-testid=debug-result]').waitFor();

@@ -77,8 +77,9 @@ async function request<T>(method: string, path: string, body?: unknown, signal?:
     parsed = undefined;
   }
   if (!response.ok) {
-    const error = (parsed as { error?: { code?: string; message?: string; path?: string; details?: ErrorDetail[] } })
-      ?.error;
+    const error = (
+      parsed as { error?: { code?: string; message?: string; path?: string; details?: ErrorDetail[] } }
+    )?.error;
     if (response.status === 401 && !path.startsWith('/api/auth/')) onUnauthorized?.();
     throw new ApiError(
       response.status,
@@ -92,7 +93,8 @@ async function request<T>(method: string, path: string, body?: unknown, signal?:
 }
 
 export const api = {
-  get: <T>(path: string, query?: Query, signal?: AbortSignal) => request<T>('GET', withQuery(path, query), undefined, signal),
+  get: <T>(path: string, query?: Query, signal?: AbortSignal) =>
+    request<T>('GET', withQuery(path, query), undefined, signal),
   post: <T>(path: string, body?: unknown) => request<T>('POST', path, body ?? {}),
   put: <T>(path: string, body: unknown) => request<T>('PUT', path, body),
   delete: (path: string) => request<void>('DELETE', path),

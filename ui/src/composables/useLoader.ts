@@ -1,4 +1,4 @@
-import { onMounted, ref, shallowRef, type Ref, type ShallowRef } from 'vue';
+import { onMounted, type Ref, ref, type ShallowRef, shallowRef } from 'vue';
 import { errorText } from '../api/http';
 
 export interface Loader<T> {

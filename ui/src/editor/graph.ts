@@ -1,7 +1,10 @@
 import type { FlowEdge, FlowGraph, FlowNode, JsonObject, JsonSchema, JsonValue } from '../api/types';
 
 interface CatalogLike {
-  latest(plugin: string, node: string): { plugin: { name: string; version: string }; node: { id: string } } | undefined;
+  latest(
+    plugin: string,
+    node: string,
+  ): { plugin: { name: string; version: string }; node: { id: string } } | undefined;
 }
 
 export const LOGIC_PLUGIN = '@cairn/plugin-logic';
@@ -27,7 +30,8 @@ export function starterGraph(catalog: CatalogLike): FlowGraph {
 export function configDefaults(schema: JsonSchema): JsonObject {
   const config: JsonObject = {};
   for (const [key, property] of Object.entries(schema.properties ?? {})) {
-    if (property.default !== undefined) config[key] = JSON.parse(JSON.stringify(property.default)) as JsonValue;
+    if (property.default !== undefined)
+      config[key] = JSON.parse(JSON.stringify(property.default)) as JsonValue;
   }
   return config;
 }
@@ -60,7 +64,12 @@ export function toFlowGraph(nodes: readonly CanvasNodeLike[], edges: readonly Ca
         id: n.id,
         type: 'cairn',
         position: { x: Math.round(n.position.x), y: Math.round(n.position.y) },
-        data: { plugin: n.data.plugin, version: n.data.version, node: n.data.node, config: n.data.config ?? {} },
+        data: {
+          plugin: n.data.plugin,
+          version: n.data.version,
+          node: n.data.node,
+          config: n.data.config ?? {},
+        },
       }),
     ),
     edges: edges.map(
@@ -112,4 +121,9 @@ export function wouldCycle(edges: readonly CanvasEdgeLike[], source: string, tar
     stack.push(...(next.get(id) ?? []));
   }
   return false;
+}
+
+/** A validation message without the JSON path of the node it is shown beside. */
+export function problemText(message: string): string {
+  return message.replace(/nodes\[\d+\]\.data\.config\.?/g, '').replace(/^node "[^"]+" /, '');
 }

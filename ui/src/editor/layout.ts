@@ -1,7 +1,9 @@
 import type { CanvasEdgeLike } from './graph';
 
 // elkjs is large: load it the first time a layout is asked for.
-let elk: Promise<{ layout: (graph: never) => Promise<{ children?: { id: string; x?: number; y?: number }[] }> }> | null = null;
+let elk: Promise<{
+  layout: (graph: never) => Promise<{ children?: { id: string; x?: number; y?: number }[] }>;
+}> | null = null;
 function engine() {
   elk ??= import('elkjs/lib/elk.bundled.js').then(({ default: ELK }) => new ELK() as never);
   return elk;

@@ -49,7 +49,11 @@ function pathsOf(value: JsonValue | undefined, prefix: string, depth: number, ou
   }
   if (value && typeof value === 'object') {
     for (const [key, child] of Object.entries(value)) {
-      const piece = BARE_KEY.test(key) ? (prefix.endsWith('@') ? key : `.${key}`) : `["${key.replace(/"/g, '\\"')}"]`;
+      const piece = BARE_KEY.test(key)
+        ? prefix.endsWith('@')
+          ? key
+          : `.${key}`
+        : `["${key.replace(/"/g, '\\"')}"]`;
       const path = `${prefix}${piece}`;
       out.push(path);
       pathsOf(child, path, depth + 1, out);
@@ -59,7 +63,14 @@ function pathsOf(value: JsonValue | undefined, prefix: string, depth: number, ou
 
 function merge(base: JsonValue, extra: JsonValue | undefined): JsonValue {
   if (extra === undefined) return base;
-  if (base && extra && typeof base === 'object' && typeof extra === 'object' && !Array.isArray(base) && !Array.isArray(extra)) {
+  if (
+    base &&
+    extra &&
+    typeof base === 'object' &&
+    typeof extra === 'object' &&
+    !Array.isArray(base) &&
+    !Array.isArray(extra)
+  ) {
     const out: JsonObject = { ...base };
     for (const [k, v] of Object.entries(extra)) out[k] = merge(base[k] ?? null, v);
     return out;
@@ -100,11 +111,17 @@ export function referenceAtEnd(text: string): { token: string; start: number; in
 }
 
 /** Completions for the end of `text`: whole new texts with a reference filled in. */
-export function completions(text: string, references: string[], limit = 12): { label: string; value: string }[] {
+export function completions(
+  text: string,
+  references: string[],
+  limit = 12,
+): { label: string; value: string }[] {
   const at = referenceAtEnd(text);
   if (!at) return [];
   const lower = at.token.toLowerCase();
-  const picked = references.filter((r) => r.toLowerCase().startsWith(lower) && r !== at.token).slice(0, limit);
+  const picked = references
+    .filter((r) => r.toLowerCase().startsWith(lower) && r !== at.token)
+    .slice(0, limit);
   const before = text.slice(0, at.start);
   return picked.map((reference) => ({
     label: reference,

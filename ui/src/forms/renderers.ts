@@ -25,13 +25,20 @@ import TextControl from './TextControl.vue';
 
 const control = uiTypeIs('Control');
 const has = (test: (schema: CairnSchema) => boolean) =>
-  and(control, schemaMatches((schema: JsonSchema) => test(schema as CairnSchema)));
+  and(
+    control,
+    schemaMatches((schema: JsonSchema) => test(schema as CairnSchema)),
+  );
 
 const isResource = has((s) => typeof s['x-cairn-resource'] === 'string');
 const isChoice = has((s) => choicesOf(s) !== null);
 const isAnyJson = has((s) => s.type === undefined && !s.anyOf && !s.oneOf && !s.enum && !s.properties);
 const isNullable = has(
-  (s) => Array.isArray(s.anyOf) && s.anyOf.length === 2 && s.anyOf.some((o) => o.type === 'null') && choicesOf(s) === null,
+  (s) =>
+    Array.isArray(s.anyOf) &&
+    s.anyOf.length === 2 &&
+    s.anyOf.some((o) => o.type === 'null') &&
+    choicesOf(s) === null,
 );
 const isList = has((s) => s.type === 'array');
 const isTextMap = has(

@@ -10,7 +10,10 @@ export const RESOURCE_TYPES: Record<string, { label: string; config: JsonSchema;
       properties: {
         host: { type: 'string', minLength: 1 },
         port: { type: 'integer', minimum: 1, maximum: 65535, default: 587 },
-        secure: { type: 'boolean', description: 'TLS from the start (port 465); otherwise STARTTLS when offered' },
+        secure: {
+          type: 'boolean',
+          description: 'TLS from the start (port 465); otherwise STARTTLS when offered',
+        },
         username: { type: 'string' },
         from: { type: 'string', description: 'Default sender address' },
       },
@@ -25,7 +28,10 @@ export const RESOURCE_TYPES: Record<string, { label: string; config: JsonSchema;
       properties: {
         accountSid: { type: 'string', minLength: 1, title: 'Account SID' },
         from: { type: 'string', description: 'Default sender number or messaging service' },
-        baseUrl: { type: 'string', description: 'For Twilio-compatible providers; default https://api.twilio.com' },
+        baseUrl: {
+          type: 'string',
+          description: 'For Twilio-compatible providers; default https://api.twilio.com',
+        },
       },
     },
     secrets: { type: 'object', properties: { authToken: { type: 'string', format: 'password' } } },
@@ -39,12 +45,21 @@ export const RESOURCE_TYPES: Record<string, { label: string; config: JsonSchema;
         scheme: { enum: ['bearer', 'basic', 'header'], default: 'bearer' },
         username: { type: 'string', description: 'For basic auth' },
         header: { type: 'string', description: 'Header name for the header scheme, e.g. X-Api-Key' },
-        testUrl: { type: 'string', description: 'A URL that answers 2xx with these credentials, for the connection test' },
+        testUrl: {
+          type: 'string',
+          description: 'A URL that answers 2xx with these credentials, for the connection test',
+        },
       },
     },
     secrets: {
       type: 'object',
-      properties: { value: { type: 'string', format: 'password', description: 'Token, password or header value; also a signing key' } },
+      properties: {
+        value: {
+          type: 'string',
+          format: 'password',
+          description: 'Token, password or header value; also a signing key',
+        },
+      },
     },
   },
   'ai-provider': {
@@ -91,12 +106,20 @@ export function resourceFormSchema(type: string, masked: Record<string, boolean>
 export function resourceFormFields(type: string, withTest: boolean) {
   const spec = RESOURCE_TYPES[type] ?? RESOURCE_TYPES.smtp!;
   const fieldsOf = (set: string) => [
-    ...Object.keys(spec.config.properties ?? {}).map((k) => [`${set}.config.${k}`, { label: `${set === 'test' ? 'Test ' : ''}${k}` }] as [string, { label: string }]),
-    ...Object.keys(spec.secrets.properties ?? {}).map((k) => [`${set}.secrets.${k}`, { label: `${set === 'test' ? 'Test ' : ''}${k} (secret)` }] as [string, { label: string }]),
+    ...Object.keys(spec.config.properties ?? {}).map(
+      (k) =>
+        [`${set}.config.${k}`, { label: `${set === 'test' ? 'Test ' : ''}${k}` }] as [
+          string,
+          { label: string },
+        ],
+    ),
+    ...Object.keys(spec.secrets.properties ?? {}).map(
+      (k) =>
+        [`${set}.secrets.${k}`, { label: `${set === 'test' ? 'Test ' : ''}${k} (secret)` }] as [
+          string,
+          { label: string },
+        ],
+    ),
   ];
-  return [
-    'name',
-    ...fieldsOf('production'),
-    ...(withTest ? fieldsOf('test') : []),
-  ];
+  return ['name', ...fieldsOf('production'), ...(withTest ? fieldsOf('test') : [])];
 }

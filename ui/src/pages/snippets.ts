@@ -1,7 +1,10 @@
 import type { EventSource } from '../api/types';
 
 /** Copy-paste examples that send events to a source, for the sources page. */
-export function sourceSnippets(source: EventSource, origin: string): { label: string; language: string; code: string }[] {
+export function sourceSnippets(
+  source: EventSource,
+  origin: string,
+): { label: string; language: string; code: string }[] {
   const key = source.writeKey;
   const curlKey = key ? ` \\\n  -H 'X-Cairn-Write-Key: ${key}'` : '';
   const track = `curl -s ${origin}/track \\
@@ -51,5 +54,8 @@ export function sourceSnippets(source: EventSource, origin: string): { label: st
       { label: 'Website snippet', language: 'html', code: browser },
       { label: 'curl', language: 'sh', code: track },
     ];
-  return [{ label: 'curl', language: 'sh', code: track }, { label: 'Webhook bridge (curl)', language: 'sh', code: webhook }];
+  return [
+    { label: 'curl', language: 'sh', code: track },
+    { label: 'Webhook bridge (curl)', language: 'sh', code: webhook },
+  ];
 }

@@ -46,8 +46,7 @@ export const useSession = defineStore('session', () => {
       if (error instanceof ApiError && error.status === 401) {
         localStorage.removeItem(SESSION_HINT);
         checked.value = true;
-      }
-      else problem.value = error instanceof Error ? error.message : String(error);
+      } else problem.value = error instanceof Error ? error.message : String(error);
     }
   }
 

@@ -1,6 +1,6 @@
 // A real Cairn server for the browser tests: its own data folder and SQLite file, the built-in
 // plugins, users made with the CLI, and Debian's Chromium driven by playwright-core.
-import { spawn, execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -44,7 +44,8 @@ async function waitUntilReady(url, child, output) {
  * @returns the server's URL (the console's origin), an admin-token fetch for set-up, user creation and stop.
  */
 export async function startCairn(env = {}) {
-  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: build the workspace first (npx tsc -b at the root).`);
+  if (!existsSync(CLI))
+    throw new Error(`${CLI} is missing: build the workspace first (npx tsc -b at the root).`);
   const dataDir = await mkdtemp(join(tmpdir(), 'cairn-ui-test-'));
   const port = await freePort();
   const adminToken = randomBytes(24).toString('hex');
@@ -72,7 +73,9 @@ export async function startCairn(env = {}) {
   // The console comes from core itself; the front proxy only stands in when this core does not serve it.
   const home = await fetch(`${backend}/`);
   const servesConsole = home.ok && (home.headers.get('content-type') ?? '').includes('text/html');
-  const front = servesConsole ? null : await startFront({ dist: join(UI_DIR, 'dist'), backend: new URL(backend) });
+  const front = servesConsole
+    ? null
+    : await startFront({ dist: join(UI_DIR, 'dist'), backend: new URL(backend) });
   const url = front?.url ?? backend;
 
   return {
@@ -83,7 +86,10 @@ export async function startCairn(env = {}) {
     async api(path, { method = 'GET', json } = {}) {
       const answer = await fetch(`${backend}${path}`, {
         method: json && method === 'GET' ? 'POST' : method,
-        headers: { authorization: `Bearer ${adminToken}`, ...(json ? { 'content-type': 'application/json' } : {}) },
+        headers: {
+          authorization: `Bearer ${adminToken}`,
+          ...(json ? { 'content-type': 'application/json' } : {}),
+        },
         body: json ? JSON.stringify(json) : undefined,
       });
       const text = await answer.text();
@@ -106,7 +112,18 @@ export async function startCairn(env = {}) {
       const roles = Array.isArray(role) ? role : [role];
       const { stdout } = await run(
         process.execPath,
-        [CLI, 'user', 'create', '--email', email, '--name', name, ...roles.flatMap((r) => ['--role', r]), '--password', password],
+        [
+          CLI,
+          'user',
+          'create',
+          '--email',
+          email,
+          '--name',
+          name,
+          ...roles.flatMap((r) => ['--role', r]),
+          '--password',
+          password,
+        ],
         { cwd: ROOT, env: serverEnv },
       );
       return JSON.parse(stdout);
