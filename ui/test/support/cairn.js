@@ -161,7 +161,8 @@ export async function launchBrowser() {
  * @param {import('playwright-core').Browser} browser
  */
 export async function openPage(browser, baseURL, viewport = { width: 1366, height: 768 }) {
-  const context = await browser.newContext({ baseURL, viewport });
+  // Reduced motion: the console then skips its transitions, so what a test sees has settled.
+  const context = await browser.newContext({ baseURL, viewport, reducedMotion: 'reduce' });
   const page = await context.newPage();
   const problems = [];
   page.on('console', (message) => {
