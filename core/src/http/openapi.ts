@@ -312,13 +312,17 @@ const PAGE = `<!doctype html>
 
 // A separate file rather than an inline script, so the page works under a CSP without
 // 'unsafe-inline'. When the browser holds a cookie session, "Try it out" writes need its CSRF
-// token: it is read from /api/auth/me and added to every write the page sends.
+// token: it is read from /api/auth/me at the first write (not on load, so a visitor who is not
+// signed in sees no refused request) and added to every write the page sends.
 const STARTUP = `(function () {
-  var csrfToken;
-  fetch('/api/auth/me', { credentials: 'same-origin' })
-    .then(function (res) { return res.ok ? res.json() : null; })
-    .then(function (me) { csrfToken = me && me.csrfToken; })
-    .catch(function () {});
+  var csrf;
+  function csrfToken() {
+    csrf = csrf || fetch('/api/auth/me', { credentials: 'same-origin' })
+      .then(function (res) { return res.ok ? res.json() : null; })
+      .then(function (me) { return me && me.csrfToken; })
+      .catch(function () { return undefined; });
+    return csrf;
+  }
   window.ui = SwaggerUIBundle({
     url: '/api/openapi.json',
     dom_id: '#swagger-ui',
@@ -327,8 +331,12 @@ const STARTUP = `(function () {
     layout: 'BaseLayout',
     persistAuthorization: true,
     requestInterceptor: function (req) {
-      if (csrfToken && req.method !== 'GET' && !req.headers['X-CSRF-Token']) req.headers['X-CSRF-Token'] = csrfToken;
-      return req;
+      var method = String(req.method || 'GET').toUpperCase();
+      if (req.loadSpec || method === 'GET' || method === 'HEAD' || req.headers['X-CSRF-Token'] || req.headers.Authorization) return req;
+      return csrfToken().then(function (token) {
+        if (token) req.headers['X-CSRF-Token'] = token;
+        return req;
+      });
     },
   });
 })();
