@@ -33,6 +33,33 @@ export type ProfileOperation =
   | { op: 'consent.grant'; consent: string; revokeAt?: string }
   | { op: 'consent.revoke'; consent: string };
 
+/**
+ * The profile path an operation changes: its `path`, `segments` for segment operations and
+ * `consents.<id>` for consent operations.
+ */
+export function operationTarget(operation: ProfileOperation): string {
+  switch (operation.op) {
+    case 'segment.add':
+    case 'segment.remove':
+      return 'segments';
+    case 'consent.grant':
+    case 'consent.revoke':
+      return `consents.${operation.consent}`;
+    default:
+      return operation.path;
+  }
+}
+
+/**
+ * Whether a node that declared `patterns` in `permissions.profile.write` may change `target`: a
+ * pattern allows its own path and everything below it (`traits` allows `traits.plan`), and `*`
+ * allows every path.
+ */
+export function profileWriteAllowed(patterns: readonly string[] | undefined, target: string): boolean {
+  if (!patterns) return false;
+  return patterns.some((p) => p === '*' || target === p || target.startsWith(`${p}.`));
+}
+
 export type LogLevel = 'info' | 'warn' | 'error';
 
 export interface LogEntry {
@@ -88,9 +115,11 @@ export interface NodeManifest {
   config: JsonSchema;
   /**
    * Capabilities the node may use, e.g. `{ http: { hosts: ['api.example.com'] } }`. `smtp: true`
-   * lets it send e-mail through an `smtp` resource its config names.
+   * lets it send e-mail through an `smtp` resource its config names. `profile.write` lists the
+   * profile paths its operations may change (see `profileWriteAllowed`); a node without it may
+   * change nothing on the profile.
    */
-  permissions: { http?: { hosts: string[] }; smtp?: boolean };
+  permissions: { http?: { hosts: string[] }; smtp?: boolean; profile?: { write: string[] } };
   /** Resource types the node's config may reference, e.g. `['smtp']`. */
   resources: string[];
 }

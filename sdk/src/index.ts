@@ -29,7 +29,7 @@ export type {
   PortEmission,
   ProfileOperation,
 } from './contract.js';
-export { PLUGIN_API_VERSION } from './contract.js';
+export { operationTarget, PLUGIN_API_VERSION, profileWriteAllowed } from './contract.js';
 /** The schema builder for node configs, so a plugin needs no other dependency. */
 export { Type } from '@sinclair/typebox';
 /** Dot notation, text/object templates and the condition language; pure, safe to bundle into plugins. */

@@ -62,6 +62,7 @@ const shout = defineNode({
   category: 'data',
   inputs: ['in'],
   outputs: ['out'],
+  permissions: { profile: { write: ['traits'] } },
   config: Type.Object({ trait: Type.String({ default: 'shouted' }) }),
   run(ctx) {
     const text = String(ctx.event.properties?.text ?? '').toUpperCase();
@@ -192,6 +193,7 @@ describe('marketplace end to end: scaffold, test, publish, install, use', functi
     ).json()) as any;
     expect(page.compatible).to.equal(true);
     expect(page.permissions.nodes.map((n: { id: string }) => n.id)).to.deep.equal(['shout']);
+    expect(page.permissions.profileWrites).to.deep.equal(['traits']);
 
     const offer = await install({ name: NAME });
     expect(offer.body.status).to.equal('approval_required');

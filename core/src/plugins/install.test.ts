@@ -77,6 +77,7 @@ for (const dialect of testDialects()) {
       expect(first.body.keyId).to.equal(author.keyId);
       expect(first.body.integrity).to.match(/^sha512-/);
       expect(first.body.permissions.capabilities).to.deep.equal([]);
+      expect(first.body.permissions.profileWrites).to.deep.equal(['*', 'segments']);
       expect(first.body.permissions.nodes.map((n: { id: string }) => n.id)).to.include('if');
       const plugins = await (await server.request('/api/plugins', { admin: true })).json();
       expect((plugins as any).items).to.deep.equal([]);

@@ -29,6 +29,8 @@ export interface PermissionSummary {
   capabilities: string[];
   /** Credential types its nodes can use through the host (never seeing the secrets). */
   resources: string[];
+  /** Profile paths its nodes may change (`*`: any; `segments`; `consents.<id>`). */
+  profileWrites: string[];
   nodes: {
     id: string;
     title: string;
@@ -36,6 +38,7 @@ export interface PermissionSummary {
     hosts: string[];
     smtp: boolean;
     resources: string[];
+    profileWrites: string[];
   }[];
 }
 
@@ -47,6 +50,7 @@ export function permissionSummary(manifest: PluginManifest): PermissionSummary {
     hosts: [...(node.permissions.http?.hosts ?? [])].sort(),
     smtp: node.permissions.smtp === true,
     resources: [...node.resources].sort(),
+    profileWrites: [...(node.permissions.profile?.write ?? [])].sort(),
   }));
   const unique = (values: string[]) => [...new Set(values)].sort();
   return {
@@ -56,6 +60,7 @@ export function permissionSummary(manifest: PluginManifest): PermissionSummary {
       ...(nodes.some((n) => n.smtp) ? ['smtp'] : []),
     ]),
     resources: unique(nodes.flatMap((n) => n.resources)),
+    profileWrites: unique(nodes.flatMap((n) => n.profileWrites)),
     nodes,
   };
 }

@@ -21,6 +21,7 @@ export const set = defineNode({
   icon: 'pencil',
   inputs: ['in'],
   outputs: ['out', 'error'],
+  permissions: { profile: { write: ['*'] } },
   config: TObject({ path: targetPath('Profile field to write'), value: templateValue }),
   run(ctx) {
     const path = profileTarget(ctx.config.path, 'path');
@@ -38,6 +39,7 @@ export const increment = defineNode({
   icon: 'plus',
   inputs: ['in'],
   outputs: ['out', 'error'],
+  permissions: { profile: { write: ['*'] } },
   config: TObject({
     path: targetPath('Numeric profile field'),
     by: TNumber({ default: 1, description: 'Amount to add' }),
@@ -57,6 +59,7 @@ export const decrement = defineNode({
   icon: 'minus',
   inputs: ['in'],
   outputs: ['out', 'error'],
+  permissions: { profile: { write: ['*'] } },
   config: TObject({
     path: targetPath('Numeric profile field'),
     by: TNumber({ default: 1, description: 'Amount to subtract' }),
@@ -76,6 +79,7 @@ export const append = defineNode({
   icon: 'list-plus',
   inputs: ['in'],
   outputs: ['out', 'error'],
+  permissions: { profile: { write: ['*'] } },
   config: TObject({ path: targetPath('Profile list to append to'), value: templateValue }),
   run(ctx) {
     const path = profileTarget(ctx.config.path, 'path');
@@ -93,6 +97,7 @@ export const deleteNode = defineNode({
   icon: 'eraser',
   inputs: ['in'],
   outputs: ['out', 'error'],
+  permissions: { profile: { write: ['*'] } },
   config: TObject({ path: targetPath('Profile field to remove') }),
   run(ctx) {
     ctx.profile.unset(profileTarget(ctx.config.path, 'path'));

@@ -17,6 +17,7 @@ export const segmentAdd = defineNode({
   icon: 'user-plus',
   inputs: ['in'],
   outputs: ['out', 'error'],
+  permissions: { profile: { write: ['segments'] } },
   config: TObject({ segment: segmentName }),
   run(ctx) {
     ctx.segments.add(renderedSegment(ctx.config.segment, ctx));
@@ -33,6 +34,7 @@ export const segmentRemove = defineNode({
   icon: 'user-minus',
   inputs: ['in'],
   outputs: ['out', 'error'],
+  permissions: { profile: { write: ['segments'] } },
   config: TObject({ segment: segmentName }),
   run(ctx) {
     ctx.segments.remove(renderedSegment(ctx.config.segment, ctx));

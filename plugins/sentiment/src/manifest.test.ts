@@ -11,11 +11,11 @@ describe('the sentiment plugin manifest', () => {
     expect(manifest).to.include({ name: '@cairn/plugin-sentiment', version: '0.1.0', cairn: '^0.1.0' });
   });
 
-  it('declares score-sentiment with a port per label and error, reaching only the AI provider it is given', () => {
+  it('declares score-sentiment with a port per label and error, reaching only the AI provider it is given, writing where its target says', () => {
     expect(node).to.deep.include({
       inputs: ['in'],
       outputs: ['positive', 'neutral', 'negative', 'error'],
-      permissions: { http: { hosts: [] } },
+      permissions: { http: { hosts: [] }, profile: { write: ['*'] } },
       resources: ['ai-provider'],
     });
   });

@@ -18,7 +18,8 @@ export const scoreSentiment = defineNode({
   outputs: ['positive', 'neutral', 'negative', 'error'],
   config: sentimentConfig,
   // Only the AI provider's base URL is reached, which the resource allows; nothing else.
-  permissions: { http: { hosts: [] } },
+  // The result goes where the operator's `target` config says, so any profile path.
+  permissions: { http: { hosts: [] }, profile: { write: ['*'] } },
   resources: ['ai-provider'],
   async run(ctx) {
     const { config } = ctx;

@@ -44,6 +44,8 @@ const greet = defineNode({
   category: 'data',
   inputs: ['in'],
   outputs: ['out'],
+  // The profile paths this node may change; the server refuses any other write.
+  permissions: { profile: { write: ['stats.counters.greetings'] } },
   config: Type.Object({
     greeting: Type.String({ default: 'Hello', description: 'Word to greet with' }),
   }),

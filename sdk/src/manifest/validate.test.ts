@@ -69,4 +69,31 @@ describe('plugin manifest validation', () => {
     manifest.nodes[0]!.outputs = ['out', 'out'];
     expect(() => parsePluginManifest(manifest)).to.throw("nodes[0].outputs[1]: port 'out' is declared twice");
   });
+
+  it('accepts profile write paths and *, and names a malformed one', () => {
+    const manifest = valid();
+    manifest.nodes[0]!.permissions.profile = { write: ['traits.plan', 'segments', '*', 'stats..x'] };
+    expect(validatePluginManifest(manifest)).to.deep.equal([
+      {
+        path: 'nodes[0].permissions.profile.write[3]',
+        message: "'stats..x' is not a profile path such as 'traits.plan', or '*'",
+      },
+    ]);
+  });
+});
+
+describe('profile write permissions', () => {
+  it('allow a declared path and everything below it, * everything, nothing when undeclared', async () => {
+    const { operationTarget, profileWriteAllowed } = await import('../contract.js');
+    expect(profileWriteAllowed(['traits'], 'traits.plan')).to.equal(true);
+    expect(profileWriteAllowed(['traits.plan'], 'traits')).to.equal(false);
+    expect(profileWriteAllowed(['traits'], 'traitsx.plan')).to.equal(false);
+    expect(profileWriteAllowed(['*'], 'data.contact.email.main')).to.equal(true);
+    expect(profileWriteAllowed(undefined, 'traits.plan')).to.equal(false);
+    expect(operationTarget({ op: 'segment.add', segment: 'vip' })).to.equal('segments');
+    expect(operationTarget({ op: 'consent.grant', consent: 'sms' })).to.equal('consents.sms');
+    expect(operationTarget({ op: 'increment', path: 'stats.counters.x', by: 1 })).to.equal(
+      'stats.counters.x',
+    );
+  });
 });

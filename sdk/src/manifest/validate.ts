@@ -31,6 +31,7 @@ export const PluginManifestSchema = Type.Object({
       permissions: Type.Object({
         http: Type.Optional(Type.Object({ hosts: Type.Array(Type.String()) })),
         smtp: Type.Optional(Type.Boolean()),
+        profile: Type.Optional(Type.Object({ write: Type.Array(Type.String()) })),
       }),
       resources: Type.Array(Type.String()),
     }),
@@ -44,6 +45,7 @@ const schemaMatchesContract = (manifest: Static<typeof PluginManifestSchema>): P
 const PACKAGE_NAME = /^(@[a-z0-9][a-z0-9._-]*\/)?[a-z0-9][a-z0-9._-]*$/;
 const NODE_ID = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 const PORT_NAME = /^[a-z][a-z0-9_-]*$/;
+const PROFILE_PATH = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
 const HOST_PATTERN =
   /^(\*\.)?([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]*[a-z0-9])?$|^\[[0-9a-f:.]+\]$/;
 
@@ -104,6 +106,14 @@ export function validatePluginManifest(value: unknown): ManifestIssue[] {
     ids.add(node.id);
     checkPorts(issues, `${at}.inputs`, node.inputs);
     checkPorts(issues, `${at}.outputs`, node.outputs);
+    node.permissions.profile?.write.forEach((pattern, patternIndex) => {
+      if (pattern !== '*' && !PROFILE_PATH.test(pattern)) {
+        issues.push({
+          path: `${at}.permissions.profile.write[${patternIndex}]`,
+          message: `'${pattern}' is not a profile path such as 'traits.plan', or '*'`,
+        });
+      }
+    });
     node.permissions.http?.hosts.forEach((host, hostIndex) => {
       // `*` is any host the operator configures (private addresses stay refused unless allowed).
       if (host !== '*' && !HOST_PATTERN.test(host)) {

@@ -33,6 +33,7 @@ const bump = defineNode({
   category: 'test',
   inputs: ['in'],
   outputs: ['out'],
+  permissions: { profile: { write: ['stats.counters', 'segments'] } },
   config: Type.Object({ path: Type.String(), segment: Type.String() }),
   run(ctx) {
     ctx.profile.increment(ctx.config.path);
