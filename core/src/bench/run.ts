@@ -1,17 +1,24 @@
 /**
  * `npm run bench`: measures the collector against a bare Koa endpoint, on SQLite and on MySQL.
  * Servers run in child processes so the load generator does not share their event loop. Bounded
- * in time: each scenario runs CAIRN_BENCH_SECONDS (default 10) seconds. Writes docs/benchmarks.md.
+ * in time: each scenario runs CAIRN_BENCH_SECONDS (default 10) seconds. Writes docs/benchmarks.md
+ * after a full run.
+ *
+ * While iterating: `CAIRN_BENCH_ONLY` takes a comma list of parts (`bare`, `sqlite`, `mysql`,
+ * `calls`) and Cairn scenarios (`new`, `existing`, `flow`) and runs only those, without writing
+ * the page; `CAIRN_BENCH_CPU_PROF=<dir>` runs the servers and their sandbox workers under
+ * `--cpu-prof`, writing one profile per process (read them with `profile-summary.js`).
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { createConnection } from 'mysql2/promise';
+import { benchFlowDraft } from './bench-flow.js';
 
 const SECONDS = Number(process.env.CAIRN_BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.CAIRN_BENCH_CONNECTIONS ?? 32);
@@ -19,7 +26,21 @@ const EXISTING_PROFILES = 500;
 const MYSQL_URL =
   process.env.CAIRN_BENCH_MYSQL_URL ?? process.env.CAIRN_TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
 const ADMIN_TOKEN = randomBytes(24).toString('hex');
+const ONLY = (process.env.CAIRN_BENCH_ONLY ?? '').split(',').filter(Boolean);
+const CPU_PROF_DIR = process.env.CAIRN_BENCH_CPU_PROF;
 const root = fileURLToPath(new URL('../../../', import.meta.url));
+const PARTS = ['bare', 'sqlite', 'mysql', 'calls'];
+const SCENARIOS = ['new', 'existing', 'flow'];
+
+/** Whether a part or scenario runs: all of its kind run unless `CAIRN_BENCH_ONLY` names some. */
+function wanted(name: string, kind: readonly string[]): boolean {
+  return !ONLY.some((o) => kind.includes(o)) || ONLY.includes(name);
+}
+
+const serverExecArgv = [
+  '--no-node-snapshot',
+  ...(CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF_DIR}`] : []),
+];
 
 interface Row {
   scenario: string;
@@ -27,6 +48,43 @@ interface Row {
   p50: number;
   p99: number;
   failures: number;
+  /** CPU time per request of the server process, and of its sandbox workers, in µs. */
+  serverCpuUs: number | undefined;
+  sandboxCpuUs: number | undefined;
+}
+
+const TICK_US = 10_000;
+
+/** CPU time (user + system) a process has used so far, in µs; undefined without Linux `/proc`. */
+function cpuTimeUs(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * TICK_US;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Child processes of `pid` (the sandbox workers of a server). */
+function childrenOf(pid: number): number[] {
+  try {
+    return readdirSync(`/proc/${pid}/task`).flatMap((task) =>
+      readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').split(' ').filter(Boolean).map(Number),
+    );
+  } catch {
+    return [];
+  }
+}
+
+/** CPU used by a server and by its children, sampled before and after a scenario. */
+function cpuSample(pid: number | undefined): { server?: number; children?: number } {
+  if (pid === undefined) return {};
+  const children = childrenOf(pid).map(cpuTimeUs);
+  return {
+    server: cpuTimeUs(pid),
+    children: children.some((c) => c === undefined) ? undefined : children.reduce((a, b) => a! + b!, 0),
+  };
 }
 
 function freePort(): Promise<number> {
@@ -60,7 +118,13 @@ function stop(child: ChildProcess): Promise<void> {
   });
 }
 
-async function measure(scenario: string, url: string, body: () => string): Promise<Row> {
+async function measure(
+  scenario: string,
+  url: string,
+  body: () => string,
+  server: ChildProcess,
+): Promise<Row> {
+  const before = cpuSample(server.pid);
   const result = await autocannon({
     url,
     connections: CONNECTIONS,
@@ -73,24 +137,35 @@ async function measure(scenario: string, url: string, body: () => string): Promi
       },
     ],
   });
-  const row = {
+  const after = cpuSample(server.pid);
+  const perRequest = (from: number | undefined, to: number | undefined) =>
+    from === undefined || to === undefined || result.requests.total === 0
+      ? undefined
+      : (to - from) / result.requests.total;
+  const row: Row = {
     scenario,
     requestsPerSecond: result.requests.average,
     p50: result.latency.p50,
     p99: result.latency.p99,
     failures: result.non2xx + result.errors + result.timeouts,
+    serverCpuUs: perRequest(before.server, after.server),
+    sandboxCpuUs: perRequest(before.children, after.children),
   };
   console.log(
-    `${scenario}: ${row.requestsPerSecond.toFixed(0)} req/s, p50 ${row.p50} ms, p99 ${row.p99} ms, failures ${row.failures}`,
+    `${scenario}: ${row.requestsPerSecond.toFixed(0)} req/s, p50 ${row.p50} ms, p99 ${row.p99} ms, failures ${row.failures}, ` +
+      `CPU per request: server ${us(row.serverCpuUs)} µs, sandbox ${us(row.sandboxCpuUs)} µs`,
   );
   return row;
 }
 
+const us = (value: number | undefined) => (value === undefined ? '–' : value.toFixed(0));
+
 async function benchCairn(label: string, databaseUrl: string): Promise<Row[]> {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'cairn-bench-'));
+  const rows: Row[] = [];
   const child = fork(join(root, 'core/dist/cli/main.js'), ['serve'], {
-    execArgv: ['--no-node-snapshot'],
+    execArgv: serverExecArgv,
     env: {
       ...process.env,
       CAIRN_PORT: String(port),
@@ -114,9 +189,16 @@ async function benchCairn(label: string, databaseUrl: string): Promise<Row[]> {
       type: 'page-view',
       properties: { url: 'https://shop.example.com/products/42', title: 'Trail shoe' },
     };
-    const newProfile = await measure(`/track, new profile (${label})`, `${base}/track`, () =>
-      JSON.stringify({ source: { id: 'bench' }, events: [event] }),
-    );
+    if (wanted('new', SCENARIOS)) {
+      rows.push(
+        await measure(
+          `/track, new profile (${label})`,
+          `${base}/track`,
+          () => JSON.stringify({ source: { id: 'bench' }, events: [event] }),
+          child,
+        ),
+      );
+    }
 
     const existing: { profile: string; session: string }[] = [];
     for (let i = 0; i < EXISTING_PROFILES; i++) {
@@ -134,15 +216,24 @@ async function benchCairn(label: string, databaseUrl: string): Promise<Row[]> {
       existing.push({ profile: profile.id, session });
     }
     let next = 0;
-    const existingProfile = await measure(`/track, existing profile (${label})`, `${base}/track`, () => {
-      const pick = existing[next++ % existing.length]!;
-      return JSON.stringify({
-        source: { id: 'bench' },
-        profile: { id: pick.profile },
-        session: { id: pick.session },
-        events: [event],
-      });
-    });
+    const existingProfile = wanted('existing', SCENARIOS)
+      ? await measure(
+          `/track, existing profile (${label})`,
+          `${base}/track`,
+          () => {
+            const pick = existing[next++ % existing.length]!;
+            return JSON.stringify({
+              source: { id: 'bench' },
+              profile: { id: pick.profile },
+              session: { id: pick.session },
+              events: [event],
+            });
+          },
+          child,
+        )
+      : undefined;
+    if (existingProfile) rows.push(existingProfile);
+    if (!wanted('flow', SCENARIOS)) return rows;
     await deployBenchFlow(base);
     next = 0;
     const withFlow = await measure(
@@ -157,43 +248,23 @@ async function benchCairn(label: string, databaseUrl: string): Promise<Row[]> {
           events: [{ ...event, properties: { ...event.properties, rating: 5 } }],
         });
       },
+      child,
     );
-    flowRatios.push({ label, ratio: withFlow.requestsPerSecond / existingProfile.requestsPerSecond });
-    return [newProfile, existingProfile, withFlow];
+    rows.push(withFlow);
+    if (existingProfile) flowRatios.push({ label, noFlow: existingProfile, withFlow });
+    return rows;
   } finally {
     await stop(child);
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
-const flowRatios: { label: string; ratio: number }[] = [];
+const flowRatios: { label: string; noFlow: Row; withFlow: Row }[] = [];
 
-/** start → if (rating) → set (trait from the event) → increment (counter), on every page-view. */
+/** The benchmark flow (`bench-flow.ts`), deployed and routed every page-view. */
 async function deployBenchFlow(base: string): Promise<void> {
   const headers = { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_TOKEN}` };
-  const logic = { plugin: '@cairn/plugin-logic', version: '0.1.0' };
-  const node = (id: string, name: string, config: object, x: number) => ({
-    id,
-    type: 'cairn',
-    position: { x, y: 0 },
-    data: { ...logic, node: name, config },
-  });
-  const edge = (source: string, port: string, target: string) => ({
-    id: `${source}-${target}`,
-    source,
-    sourceHandle: port,
-    target,
-    targetHandle: 'in',
-  });
-  const draft = {
-    nodes: [
-      node('start', 'start', {}, 0),
-      node('if', 'if', { condition: 'event@properties.rating >= 4' }, 200),
-      node('set', 'set', { path: 'profile@traits.last_page', value: 'event@properties.title' }, 400),
-      node('count', 'increment', { path: 'profile@stats.counters.good_views', by: 1 }, 600),
-    ],
-    edges: [edge('start', 'out', 'if'), edge('if', 'true', 'set'), edge('set', 'out', 'count')],
-  };
+  const draft = benchFlowDraft;
   const created = await fetch(`${base}/api/flows`, {
     method: 'POST',
     headers,
@@ -237,7 +308,7 @@ function benchNodeCalls(): Promise<NodeCallFigures> {
 async function benchBare(): Promise<Row> {
   const port = await freePort();
   const child = fork(join(root, 'core/dist/bench/bare-server.js'), [String(port)], {
-    execArgv: ['--no-node-snapshot'],
+    execArgv: serverExecArgv,
   });
   try {
     await new Promise<void>((resolve, reject) => {
@@ -245,7 +316,7 @@ async function benchBare(): Promise<Row> {
       child.once('exit', (code) => reject(new Error(`bare server exited with ${code}`)));
     });
     const body = JSON.stringify({ source: { id: 'bench' }, events: [{ type: 'page-view' }] });
-    return await measure('bare Koa JSON endpoint', `http://127.0.0.1:${port}/`, () => body);
+    return await measure('bare Koa JSON endpoint', `http://127.0.0.1:${port}/`, () => body, child);
   } finally {
     await stop(child);
   }
@@ -271,42 +342,56 @@ async function withMysqlDatabase<T>(work: (url: string) => Promise<T>): Promise<
   }
 }
 
-function table(rows: Row[], bare: Row): string {
+function table(rows: Row[], bare: Row | undefined): string {
   const lines = [
-    '| scenario | events/s | p50 ms | p99 ms | vs bare endpoint | failed requests |',
-    '|---|---:|---:|---:|---:|---:|',
+    '| scenario | events/s | p50 ms | p99 ms | vs bare endpoint | server CPU µs/event | sandbox CPU µs/event | failed requests |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const row of rows) {
-    const ratio = `${((row.requestsPerSecond / bare.requestsPerSecond) * 100).toFixed(1)}%`;
+    const ratio = bare ? `${((row.requestsPerSecond / bare.requestsPerSecond) * 100).toFixed(1)}%` : '–';
+    const sandbox = row === bare ? '–' : us(row.sandboxCpuUs);
     lines.push(
-      `| ${row.scenario} | ${row.requestsPerSecond.toFixed(0)} | ${row.p50} | ${row.p99} | ${ratio} | ${row.failures} |`,
+      `| ${row.scenario} | ${row.requestsPerSecond.toFixed(0)} | ${row.p50} | ${row.p99} | ${ratio} | ${us(row.serverCpuUs)} | ${sandbox} | ${row.failures} |`,
     );
   }
   return lines.join('\n');
 }
 
-const bare = await benchBare();
-const sqliteDir = mkdtempSync(join(tmpdir(), 'cairn-bench-sqlite-'));
-const rows: Row[] = [bare, ...(await benchCairn('SQLite', `sqlite:${join(sqliteDir, 'bench.sqlite')}`))];
-rmSync(sqliteDir, { recursive: true, force: true });
-rows.push(...((await withMysqlDatabase((url) => benchCairn('MySQL', url))) ?? []));
-const calls = await benchNodeCalls();
-const plain = calls.results.find((r) => r.node.includes('plain'))!;
+const rows: Row[] = [];
+const bare = wanted('bare', PARTS) ? await benchBare() : undefined;
+if (bare) rows.push(bare);
+if (wanted('sqlite', PARTS)) {
+  const sqliteDir = mkdtempSync(join(tmpdir(), 'cairn-bench-sqlite-'));
+  rows.push(...(await benchCairn('SQLite', `sqlite:${join(sqliteDir, 'bench.sqlite')}`)));
+  rmSync(sqliteDir, { recursive: true, force: true });
+}
+if (wanted('mysql', PARTS))
+  rows.push(...((await withMysqlDatabase((url) => benchCairn('MySQL', url))) ?? []));
+const calls = wanted('calls', PARTS) ? await benchNodeCalls() : undefined;
+const plain = calls?.results.find((r) => r.node.includes('plain'));
 const callLines = [
   '| node call | best µs | median µs | vs plain function (best) |',
   '|---|---:|---:|---:|',
-  ...calls.results.map(
+  ...(calls?.results ?? []).map(
     (r) =>
-      `| ${r.node} (${r.what}) | ${r.bestUs.toFixed(2)} | ${r.medianUs.toFixed(2)} | ${(r.bestUs / plain.bestUs).toFixed(0)}× |`,
+      `| ${r.node} (${r.what}) | ${r.bestUs.toFixed(2)} | ${r.medianUs.toFixed(2)} | ${(r.bestUs / plain!.bestUs).toFixed(0)}× |`,
   ),
 ].join('\n');
+const percent = (value: number) => `${(value * 100).toFixed(1)}%`;
 const flowLines = flowRatios
-  .map(
-    (f) =>
-      `- ${f.label}: \`/track\` with the 3-node flow keeps ${(f.ratio * 100).toFixed(1)}% of the no-flow throughput.`,
-  )
+  .map(({ label, noFlow, withFlow }) => {
+    const cpu =
+      noFlow.serverCpuUs !== undefined && withFlow.serverCpuUs !== undefined
+        ? `; by server CPU per event (${us(noFlow.serverCpuUs)} µs without, ${us(withFlow.serverCpuUs)} µs with the flow) it keeps ${percent(noFlow.serverCpuUs / withFlow.serverCpuUs)}`
+        : '';
+    return `- ${label}: \`/track\` with the 3-node flow keeps ${percent(withFlow.requestsPerSecond / noFlow.requestsPerSecond)} of the no-flow throughput${cpu}.`;
+  })
   .join('\n');
-console.log(`\n${callLines}\n\n${flowLines}`);
+console.log(`\n${table(rows, bare)}\n\n${callLines}\n\n${flowLines}`);
+if (ONLY.length > 0 || !bare || !calls) {
+  console.log('\nA partial run (CAIRN_BENCH_ONLY): docs/benchmarks.md is left as it was.');
+  process.exit(0);
+}
 
 const report = `# Benchmarks
 
@@ -337,4 +422,4 @@ Run it again with \`npm run bench\`; \`CAIRN_BENCH_SECONDS\`, \`CAIRN_BENCH_CONN
 temporary database that is dropped afterwards.
 `;
 writeFileSync(join(root, 'docs/benchmarks.md'), report);
-console.log(`\n${table(rows, bare)}\n\nwritten to docs/benchmarks.md`);
+console.log('\nwritten to docs/benchmarks.md');

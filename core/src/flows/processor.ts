@@ -119,6 +119,9 @@ export class EventProcessor {
       try {
         result = await this.executor.run({
           flows,
+          // Payloads and logs in the trace are only for live watchers: leaving them out when
+          // nobody listens keeps the answer from the sandbox small.
+          trace: this.live?.listening ? 'full' : 'timings',
           event: eventView(event) as unknown as JsonObject,
           profile: profileJson,
           session: sessionJson,

@@ -1,6 +1,6 @@
 import type { JsonObject, NodeRunInput } from '@cairn/sdk';
 import type { PluginSandbox } from '@cairn/sdk/sandbox';
-import { type FlowNode, type NodeExecutor, runFlow } from '../engine/index.js';
+import { type FlowNode, type NodeExecutor, runFlow, type TraceEntry } from '../engine/index.js';
 import type { EventRunRequest, EventRunResult } from './protocol.js';
 
 /** Finds the sandbox of an installed plugin version. */
@@ -24,6 +24,11 @@ function executorFor(lookup: SandboxLookup): NodeExecutor {
       return outcome.ok ? outcome.result : { error: outcome.error, logs: outcome.logs };
     },
   };
+}
+
+/** A trace entry with what it says about timing and failure only: no payloads, emissions or logs. */
+function timingsOnly(entry: TraceEntry): TraceEntry {
+  return { ...entry, payload: null, emissions: [], operations: [], logs: [] };
 }
 
 /**
@@ -61,7 +66,7 @@ export async function runEvent(
       version: flow.version,
       status: run.status,
       ...(run.error ? { error: run.error } : {}),
-      trace: run.trace,
+      trace: request.trace === 'timings' ? run.trace.map(timingsOnly) : run.trace,
     });
     if (run.status === 'error') result.status = 'error';
     result.operations.push(...run.operations);

@@ -2,13 +2,15 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { HttpCapability, type HttpCapabilityOptions } from '@cairn/sdk/sandbox';
 import type { Logger } from 'pino';
-import type {
-  EventRunRequest,
-  EventRunResult,
-  HostMessage,
-  PluginBundle,
-  WorkerMessage,
-  WorkerSettings,
+import {
+  decodeOutcomes,
+  type EventRunRequest,
+  type EventRunResult,
+  encodeRunRequest,
+  type HostMessage,
+  type PluginBundle,
+  type WorkerMessage,
+  type WorkerSettings,
 } from './protocol.js';
 
 const WORKER_MAIN = fileURLToPath(new URL('./worker-main.js', import.meta.url));
@@ -58,7 +60,7 @@ class Worker {
   /** Deployed flow versions whose graph this worker already holds. */
   private readonly graphs = new Set<string>();
   /** Runs queued during this turn of the event loop, sent together. */
-  private outbox: { id: number; request: EventRunRequest }[] = [];
+  private outbox: { id: number; request: string }[] = [];
 
   constructor(
     readonly child: ChildProcess,
@@ -112,7 +114,7 @@ class Worker {
         return flow;
       });
       if (this.outbox.length === 0) setImmediate(() => this.flush());
-      this.outbox.push({ id, request: { ...request, flows } });
+      this.outbox.push({ id, request: encodeRunRequest({ ...request, flows }) });
     });
   }
 
@@ -125,7 +127,7 @@ class Worker {
   private onMessage(message: WorkerMessage): void {
     switch (message.kind) {
       case 'done':
-        for (const outcome of message.outcomes) {
+        for (const outcome of decodeOutcomes(message.outcomes)) {
           const run = this.runs.get(outcome.id);
           if (!run) continue;
           this.runs.delete(outcome.id);

@@ -22,6 +22,11 @@ export interface EventRunRequest {
   flows: FlowToRun[];
   /** Which credentials resources give: test for debug runs. */
   credentials?: 'production' | 'test';
+  /**
+   * `timings` leaves the payloads, emissions, operations and logs out of the trace entries, for
+   * runs whose traces nobody looks at; `full` (the default) keeps them.
+   */
+  trace?: 'full' | 'timings';
   event: JsonObject;
   profile: JsonObject | null;
   session: JsonObject | null;
@@ -58,17 +63,19 @@ export type RunOutcome = { id: number; result: EventRunResult } | { id: number; 
 
 /**
  * Host → worker. Runs (and their outcomes, the other way) travel in batches: everything queued
- * during one turn of the event loop crosses in one message.
+ * during one turn of the event loop crosses in one message. Requests and outcomes cross as JSON
+ * text (see `encodeRunRequest`): the structured clone of the IPC channel costs several times what
+ * `JSON.stringify` and `JSON.parse` do on these small object trees.
  */
 export type HostMessage =
   | { kind: 'configure'; settings: WorkerSettings; plugins: PluginBundle[] }
-  | { kind: 'run'; runs: { id: number; request: EventRunRequest }[] }
+  | { kind: 'run'; runs: { id: number; request: string }[] }
   | { kind: 'http-reply'; callId: number; reply: string };
 
 /** Worker → host. */
 export type WorkerMessage =
   | { kind: 'ready' }
-  | { kind: 'done'; outcomes: RunOutcome[] }
+  | { kind: 'done'; outcomes: string }
   | {
       kind: 'http';
       callId: number;
@@ -79,3 +86,37 @@ export type WorkerMessage =
     }
   | { kind: 'mail'; callId: number; requestJson: string; use: CapabilityUse }
   | { kind: 'http-abort'; callId: number };
+
+/** JSON text never holds a raw NUL (`JSON.stringify` escapes it), so it separates the parts. */
+const SEPARATOR = '\u0000';
+
+/**
+ * A run request as one text: the flows and options, then the event, profile and session, each as
+ * its own JSON text, so the worker can hand those texts to the sandbox as they are.
+ */
+export function encodeRunRequest(request: EventRunRequest): string {
+  const { event, profile, session, ...rest } = request;
+  return [rest, event, profile, session].map((part) => JSON.stringify(part)).join(SEPARATOR);
+}
+
+/** The request `encodeRunRequest` wrote; `parse` reads the event, profile and session texts. */
+export function decodeRunRequest(
+  text: string,
+  parse: (json: string) => unknown = JSON.parse,
+): EventRunRequest {
+  const [rest, event, profile, session] = text.split(SEPARATOR) as [string, string, string, string];
+  return {
+    ...(JSON.parse(rest) as Omit<EventRunRequest, 'event' | 'profile' | 'session'>),
+    event: parse(event) as JsonObject,
+    profile: parse(profile) as JsonObject | null,
+    session: parse(session) as JsonObject | null,
+  };
+}
+
+export function encodeOutcomes(outcomes: readonly RunOutcome[]): string {
+  return JSON.stringify(outcomes);
+}
+
+export function decodeOutcomes(text: string): RunOutcome[] {
+  return JSON.parse(text) as RunOutcome[];
+}

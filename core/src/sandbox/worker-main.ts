@@ -3,15 +3,25 @@
  * database connection and no secrets (the host starts it with an empty environment). Outbound
  * HTTP from plugins is handed to the host, which checks and performs it.
  */
-import { type CapabilityUse, HttpCapability, type PluginSandbox, SandboxHost } from '@cairn/sdk/sandbox';
+import type { JsonObject } from '@cairn/sdk';
+import {
+  type CapabilityUse,
+  HttpCapability,
+  type PluginSandbox,
+  parseSealed,
+  SandboxHost,
+  sealInput,
+} from '@cairn/sdk/sandbox';
 import { runEvent } from './event-runner.js';
-import type {
-  EventRunRequest,
-  HostMessage,
-  PluginBundle,
-  RunOutcome,
-  WorkerMessage,
-  WorkerSettings,
+import {
+  decodeRunRequest,
+  type EventRunRequest,
+  encodeOutcomes,
+  type HostMessage,
+  type PluginBundle,
+  type RunOutcome,
+  type WorkerMessage,
+  type WorkerSettings,
 } from './protocol.js';
 
 function send(message: WorkerMessage): void {
@@ -26,7 +36,7 @@ function finish(outcome: RunOutcome): void {
     setImmediate(() => {
       const outcomes = finished;
       finished = [];
-      send({ kind: 'done', outcomes });
+      send({ kind: 'done', outcomes: encodeOutcomes(outcomes) });
     });
   }
   finished.push(outcome);
@@ -82,6 +92,19 @@ const bundles = new Map<string, PluginBundle>();
 /** Graphs of deployed flow versions, sent once by the host. */
 const graphs = new Map<string, unknown>();
 
+/**
+ * Seals the configs of a deployed graph's nodes: every event's calls of a node then share one
+ * JSON text of its config instead of serialising it per call.
+ */
+function sealConfigs(graph: unknown): void {
+  const nodes = (graph as { nodes?: unknown } | null)?.nodes;
+  if (!Array.isArray(nodes)) return;
+  for (const node of nodes) {
+    const config = (node as { data?: { config?: unknown } } | null)?.data?.config;
+    if (config !== null && typeof config === 'object') sealInput(config as JsonObject);
+  }
+}
+
 /** Fills in the graphs the host left out because this worker already holds them. */
 function withGraphs(request: EventRunRequest): EventRunRequest {
   return {
@@ -89,7 +112,10 @@ function withGraphs(request: EventRunRequest): EventRunRequest {
     flows: request.flows.map((flow) => {
       const key = `${flow.id}@${flow.version}`;
       if (flow.graph !== undefined) {
-        if (flow.version !== 0) graphs.set(key, flow.graph);
+        if (flow.version !== 0) {
+          sealConfigs(flow.graph);
+          graphs.set(key, flow.graph);
+        }
         return flow;
       }
       return { ...flow, graph: graphs.get(key) };
@@ -122,7 +148,16 @@ process.on('message', (message: HostMessage) => {
     }
     case 'run':
       for (const { id, request } of message.runs) {
-        runEvent(withGraphs(request), lookup, settings.maxNodeRuns).then(
+        // The event, profile and session arrive as JSON texts: parsed once, and their texts reused
+        // by every node call of the run instead of serialising them again per call.
+        let decoded: EventRunRequest;
+        try {
+          decoded = withGraphs(decodeRunRequest(request, parseSealed));
+        } catch (error) {
+          finish({ id, error: { code: 'run_failed', message: (error as Error).message } });
+          continue;
+        }
+        runEvent(decoded, lookup, settings.maxNodeRuns).then(
           (result) => finish({ id, result }),
           (error: unknown) =>
             finish({ id, error: { code: 'run_failed', message: (error as Error).message } }),

@@ -136,35 +136,55 @@ async function sqliteRunner(db: Database): Promise<TransactionRunner> {
       });
 }
 
+/** The callback API of a mysql2 connection: its promise wrapper records a stack trace per call. */
+interface MysqlConnection {
+  query(sql: string, values: unknown[], callback: (error: Error | null, result: unknown) => void): void;
+  release(): void;
+  destroy(): void;
+}
+
+function statement(conn: MysqlConnection, sql: string, params: unknown[]): Promise<unknown> {
+  return new Promise((resolve, reject) =>
+    conn.query(sql, params, (error, result) => (error ? reject(error) : resolve(result))),
+  );
+}
+
 /**
- * MySQL: a connection of the ORM's mysql2 pool, statements run as server-side prepared statements
- * (mysql2 keeps them per connection), so values are sent as they are instead of escaped into text.
+ * MySQL: a connection of the ORM's mysql2 pool. Values are bound by mysql2 (escaped into the
+ * text on the client, so the server keeps no prepared statements for the many texts that group
+ * sizes produce), through its callback API: the promise wrapper records a stack trace per call.
  */
 async function mysqlRunner(db: Database): Promise<TransactionRunner> {
   const connection = db.orm.em.getConnection() as unknown as AbstractSqlConnection;
-  const pool = ((await connection.getNativeClient()) as MysqlPool).promise();
+  const pool = (await connection.getNativeClient()) as MysqlPool;
+  const acquire = () =>
+    new Promise<MysqlConnection>((resolve, reject) =>
+      pool.getConnection((error, conn) =>
+        error ? reject(error) : resolve(conn as unknown as MysqlConnection),
+      ),
+    );
   return async (work) => {
-    const conn = await pool.getConnection();
+    const conn = await acquire();
     let reusable = true;
     try {
-      await conn.beginTransaction();
+      await statement(conn, 'start transaction', []);
       const tx: SqlTransaction = {
         dialect: 'mysql',
         all: async <T>(sql: string, params: unknown[] = []) => {
-          const [rows] = await conn.execute(sql, params as never[]);
+          const rows = await statement(conn, sql, params);
           return (Array.isArray(rows) ? rows : []) as T[];
         },
         run: async (sql, params = []) => {
-          const [result] = await conn.execute(sql, params as never[]);
+          const result = await statement(conn, sql, params);
           return (result as { affectedRows?: number }).affectedRows ?? 0;
         },
       };
       try {
         const result = await work(tx);
-        await conn.commit();
+        await statement(conn, 'commit', []);
         return result;
       } catch (error) {
-        await conn.rollback().catch(() => {
+        await statement(conn, 'rollback', []).catch(() => {
           reusable = false;
         });
         throw error;

@@ -25,9 +25,13 @@ export interface PluginRuntime {
    * Run a node. `request` holds the node id, then the JSON of event, profile, session, payload,
    * config and flow, in that order, separated by NUL characters (which JSON text never contains
    * unescaped). A section the host left out is empty (no JSON text is): it is asked for with
-   * `host.section` when the node first reads it. Returns the reply JSON, or `undefined` while `run`'s promise is pending. The
-   * reply is `{ ok: true, result }`, `{ ok: false, stage, ... }`, or, for a call that recorded
-   * nothing but emissions, just the emissions array.
+   * `host.section` when the node first reads it. A section that is `=` has the text this runtime
+   * received at that place last time (texts up to 64 K characters are remembered), so unchanged
+   * sections need not be copied into the isolate again. Returns the reply JSON, or `undefined`
+   * while `run`'s promise is pending. The reply is `{ ok: true, result }`, `{ ok: false, stage,
+   * ... }`, or, for a call that recorded nothing but emissions, just the emissions array; either
+   * form may be preceded by `=<emission>:<section>,…;` when emissions pass on an input section
+   * unchanged, their payload then left `null` for the host to fill in from its own input.
    */
   invoke(request: string, allowFetch: boolean): string | undefined;
   /** The reply of the last invocation whose promise settled after `invoke` returned. */
@@ -108,6 +112,14 @@ export function createPluginRuntime(plugin: Loose, host: RuntimeHost, outputLimi
   const lastValue: Loose[] = [undefined, undefined, undefined, undefined, undefined, undefined];
   /** Texts above this size are not kept between calls, so the cache never holds much memory. */
   const CACHE_TEXT_LIMIT = 64 * 1024;
+  /**
+   * The texts received in the last request at each place of a request (index 1 is the event),
+   * for sections sent as `=`. The host remembers the same texts under the same size limit.
+   */
+  const received: (string | undefined)[] = [];
+  const REPEAT_TEXT_LIMIT = 64 * 1024;
+  const EVENT = 0;
+  const PAYLOAD = 3;
   const CONFIG = 4;
   const PROFILE = 1;
 
@@ -191,6 +203,11 @@ export function createPluginRuntime(plugin: Loose, host: RuntimeHost, outputLimi
         }
       } else if (lastText[index] === text) {
         value = lastValue[index];
+      } else if ((index === EVENT || index === PAYLOAD) && lastText[EVENT + PAYLOAD - index] === text) {
+        // A payload that is the event (a start node's, and what nodes pass on): parsed once.
+        value = lastValue[EVENT + PAYLOAD - index];
+        lastText[index] = text;
+        lastValue[index] = value;
       } else {
         value = deepFreeze(parse(text));
         if (text.length <= CACHE_TEXT_LIMIT) {
@@ -495,9 +512,32 @@ export function createPluginRuntime(plugin: Loose, host: RuntimeHost, outputLimi
    */
   const complete = (call: CallState, returned: unknown): string => {
     call.open = false;
-    const emissions =
+    let emissions: Loose[] =
       returned === undefined || returned === null ? [] : isArray(returned) ? returned : [returned];
     const { operations, ux, response } = call;
+    // Payloads that are an input section itself (a node passing its payload or the event on)
+    // are named, not copied: the host already holds them.
+    let references = '';
+    try {
+      const parsed = call.parsed;
+      for (let index = 0; index < emissions.length; index += 1) {
+        const emission = emissions[index];
+        if (emission === null || typeof emission !== 'object') continue;
+        const payload = emission.payload;
+        if (payload === null || typeof payload !== 'object') continue;
+        const section = parsed.indexOf(payload);
+        if (section < 0) continue;
+        if (references === '') emissions = emissions.slice();
+        emissions[index] = { port: emission.port, payload: null };
+        references += `${index}:${section},`;
+      }
+    } catch {
+      // An emission whose fields cannot be read is left to the paths below, which report it.
+      references = '';
+      emissions =
+        returned === undefined || returned === null ? [] : isArray(returned) ? returned : [returned];
+    }
+    const prefix = references === '' ? '' : `=${references};`;
     try {
       const emitted = stringify(emissions);
       const recorded = operations.length === 0 ? '[]' : stringify(operations);
@@ -506,17 +546,20 @@ export function createPluginRuntime(plugin: Loose, host: RuntimeHost, outputLimi
       // A call that only emitted answers with its emissions array alone (the host tells the
       // two forms apart by the first character: `[` or `{`).
       if (recorded === '[]' && shown === '[]' && answered === '{}' && emitted?.charCodeAt(0) === 91) {
-        return sized(emitted);
+        return sized(prefix + emitted);
       }
       if (emitted !== undefined && recorded !== undefined && shown !== undefined && answered !== undefined) {
         return sized(
-          `{"ok":true,"result":{"emissions":${emitted},"operations":${recorded},"ux":${shown},"response":${answered}}}`,
+          `${prefix}{"ok":true,"result":{"emissions":${emitted},"operations":${recorded},"ux":${shown},"response":${answered}}}`,
         );
       }
     } catch {
       // The general path below serialises again and reports the error.
     }
-    return reply({ ok: true, result: { emissions, operations, ux, response } });
+    const general = reply({ ok: true, result: { emissions, operations, ux, response } });
+    return general.charCodeAt(0) === 123 && general.startsWith('{"ok":true')
+      ? sized(prefix + general)
+      : general;
   };
   const fail = (call: CallState, error: unknown): string => {
     call.open = false;
@@ -528,6 +571,21 @@ export function createPluginRuntime(plugin: Loose, host: RuntimeHost, outputLimi
     invocation += 1;
     const current = invocation;
     const texts = request.split('\u0000');
+    // Resolve and remember repeated sections first, whatever happens to the call: the host
+    // counts on this runtime having seen every text it sent.
+    let missing = false;
+    for (let index = 1; index < texts.length; index += 1) {
+      const text = texts[index] as string;
+      if (text === '=') {
+        const repeated = received[index];
+        if (repeated === undefined) missing = true;
+        else texts[index] = repeated;
+      } else if (text !== '') {
+        received[index] = text.length <= REPEAT_TEXT_LIMIT ? text : undefined;
+      }
+    }
+    if (missing)
+      return stringify({ ok: false, stage: 'run', message: 'the host repeated an input it never sent' });
     const nodeId = texts[0] as string;
     const node = nodes.get(nodeId);
     const run = node?.run;

@@ -20,4 +20,4 @@ export {
 } from './resources.js';
 export type { SandboxHostOptions } from './sandbox-host.js';
 export { SandboxHost } from './sandbox-host.js';
-export { sealInput } from './sealed-input.js';
+export { parseSealed, sealInput } from './sealed-input.js';
