@@ -20,8 +20,10 @@ describe('editing a flow', () => {
     await cairn?.stop();
   });
 
-  const nodeIds = (page) => page.locator('.vue-flow__node').evaluateAll((nodes) => nodes.map((n) => n.dataset.id).sort());
-  const saved = (page) => page.locator('[data-testid=save-state]', { hasText: 'All changes saved' }).waitFor();
+  const nodeIds = (page) =>
+    page.locator('.vue-flow__node').evaluateAll((nodes) => nodes.map((n) => n.dataset.id).sort());
+  const saved = (page) =>
+    page.locator('[data-testid=save-state]', { hasText: 'All changes saved' }).waitFor();
   const savedIds = async (id) => (await cairn.api(`/api/flows/${id}`)).draft.nodes.map((n) => n.id).sort();
 
   async function newFlow(page, name) {
@@ -85,7 +87,14 @@ describe('editing a flow', () => {
     // Two deployments of the first flow, then a rollback to version 1 from the history.
     await cairn.api(`/api/flows/${first}`, {
       method: 'PUT',
-      json: { name: 'Original', draft: { ...exported, edges: [{ id: 'e1', source: 'start', sourceHandle: 'out', target: 'log', targetHandle: 'in' }], nodes: exported.nodes.filter((n) => n.id === 'start' || n.id === 'log') } },
+      json: {
+        name: 'Original',
+        draft: {
+          ...exported,
+          edges: [{ id: 'e1', source: 'start', sourceHandle: 'out', target: 'log', targetHandle: 'in' }],
+          nodes: exported.nodes.filter((n) => n.id === 'start' || n.id === 'log'),
+        },
+      },
     });
     await cairn.api(`/api/flows/${first}/deploy`, { method: 'POST' });
     await cairn.api(`/api/flows/${first}/deploy`, { method: 'POST' });
@@ -93,9 +102,15 @@ describe('editing a flow', () => {
     await page.locator('[data-testid=deployed-version]', { hasText: 'running version 2' }).waitFor();
     await page.getByRole('button', { name: 'Versions' }).click();
     await page.locator('[data-testid=versions] li').nth(1).waitFor();
-    await page.locator('[data-testid=versions] li', { hasText: 'Version 1' }).getByRole('button', { name: 'Roll back to this' }).click();
+    await page
+      .locator('[data-testid=versions] li', { hasText: 'Version 1' })
+      .getByRole('button', { name: 'Roll back to this' })
+      .click();
     await page.getByRole('button', { name: 'Roll back', exact: true }).click();
-    await page.locator('[data-testid=versions] li', { hasText: 'Version 1' }).locator('text=running').waitFor();
+    await page
+      .locator('[data-testid=versions] li', { hasText: 'Version 1' })
+      .locator('text=running')
+      .waitFor();
     assert.equal((await cairn.api(`/api/flows/${first}`)).deployedVersion, 1);
     await page.keyboard.press('Escape');
     await page.locator('[data-testid=deployed-version]', { hasText: 'running version 1' }).waitFor();

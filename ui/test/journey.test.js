@@ -15,7 +15,7 @@ async function startReceiver() {
       body += chunk;
     });
     req.on('end', () => {
-      received.push({ method: req.method, url: req.url, body });
+      received.push({ method: req.method, url: req.url, body, authorization: req.headers.authorization });
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end('{"ok":true}');
     });
@@ -57,6 +57,13 @@ describe('the operator journey', () => {
     cairn = await startCairn({ CAIRN_HTTP_ALLOW: '127.0.0.1' });
     await cairn.createUser(admin);
     await cairn.api('/api/sources', { json: { id: 'web', name: 'Website', type: 'javascript' } });
+    await cairn.api('/api/resources', {
+      json: {
+        type: 'http-auth',
+        name: 'Review hook token',
+        production: { config: { scheme: 'bearer' }, secrets: { value: 'hook-secret' } },
+      },
+    });
     browser = await launchBrowser();
   });
   after(async () => {
@@ -99,6 +106,9 @@ describe('the operator journey', () => {
       .fill('event@properties.rating >= 4');
     await page.keyboard.press('Escape');
     await node(page, 'set').click();
+    // Dot-notation fields complete references.
+    await page.locator('[data-inspector=set] [data-field=path] input').fill('profile@data.con');
+    await page.locator('.n-base-select-option', { hasText: 'profile@data.contact.email.main' }).waitFor();
     await page.locator('[data-inspector=set] [data-field=path] input').fill('profile@traits.last_rating');
     await page.keyboard.press('Escape');
     await page.locator('[data-inspector=set] [data-field=value] textarea').fill('event@properties.rating');
@@ -108,6 +118,14 @@ describe('the operator journey', () => {
       .locator('[data-inspector=call-webhook] [data-field=url] input')
       .fill(`${receiver.url}/reviews`);
     await page.keyboard.press('Escape');
+    // The credentials field (Resource('http-auth') in the plugin) picks a stored resource.
+    await page.locator('[data-inspector=call-webhook] [data-field=auth] .n-base-selection').click();
+    await page.locator('.n-base-select-option', { hasText: 'Review hook token' }).click();
+    await page
+      .locator('[data-inspector=call-webhook] [data-field=auth] .n-base-selection', {
+        hasText: 'Review hook token',
+      })
+      .waitFor();
     await waitSaved(page);
     await page.locator('.tab-badge').waitFor({ state: 'detached' });
 
@@ -117,6 +135,8 @@ describe('the operator journey', () => {
     await page.click('[data-testid=debug-run]');
     await page.locator('[data-testid=debug-result]').waitFor();
     await node(page, 'set').locator('[data-run=ran]').waitFor();
+    // A debug run uses test credentials, and the resource has none: the webhook node fails, visibly.
+    await node(page, 'call-webhook').locator('[data-run=failed]').waitFor();
     assert.match(await page.locator('[data-testid=debug-result]').innerText(), /traits\.last_rating/);
 
     // Deploy.
@@ -151,9 +171,10 @@ describe('the operator journey', () => {
     // The profile changed, and the webhook was called.
     const profile = await cairn.api(`/api/profiles/${answer.profile.id}`);
     assert.equal(profile.traits.last_rating, 5);
-    // Once for the debug run (debug runs do call webhooks, with test credentials) and once for the event.
-    assert.equal(receiver.received.length, 2);
-    assert.equal(receiver.received[1].url, '/reviews');
+    // Only the real event called it, with the production credentials.
+    assert.equal(receiver.received.length, 1);
+    assert.equal(receiver.received[0].url, '/reviews');
+    assert.equal(receiver.received[0].authorization, 'Bearer hook-secret');
     await page.goto(`/profiles/${answer.profile.id}`);
     await page.locator('[data-testid=profile-traits]', { hasText: 'last_rating' }).waitFor();
 
