@@ -192,7 +192,7 @@ export class Collector {
     const results = items.map((item) =>
       item.kind === 'collect' ? this.apply(state, item.batch) : this.applyCommit(state, item.commit),
     );
-    await this.write(state);
+    this.write(state);
     return results;
   }
 
@@ -407,21 +407,21 @@ export class Collector {
     return session;
   }
 
-  /** Writes everything the group changed: a few multi-row statements. */
-  private async write(state: GroupState): Promise<void> {
+  /** Writes everything the group changed: a few multi-row statements, sent with the commit. */
+  private write(state: GroupState): void {
     const { tx } = state;
     const dialect = tx.dialect;
     const profiles = [...state.touchedProfiles].map((id) => profileToRow(dialect, state.profiles.get(id)!));
     for (const rows of chunks(profiles, INSERT_CHUNK)) {
-      await tx.run(...insertRows(dialect, 'profile', PROFILE_COLUMNS, rows, PROFILE_UPDATABLE));
+      tx.later(...insertRows(dialect, 'profile', PROFILE_COLUMNS, rows, PROFILE_UPDATABLE));
     }
     const sessions = [...state.touchedSessions].map((id) => sessionToRow(dialect, state.sessions.get(id)!));
     for (const rows of chunks(sessions, INSERT_CHUNK)) {
-      await tx.run(...insertRows(dialect, 'session', SESSION_COLUMNS, rows, ['profile_id', 'updated_at']));
+      tx.later(...insertRows(dialect, 'session', SESSION_COLUMNS, rows, ['profile_id', 'updated_at']));
     }
     if (state.newAliases.length) {
       const rows = state.newAliases.map((a) => [a.alias, a.profileId, a.kind, toSqlDate(dialect, state.now)]);
-      await tx.run(
+      tx.later(
         ...insertRows(dialect, 'profile_identity', ['alias', 'profile_id', 'kind', 'created_at'], rows),
       );
     }
@@ -429,15 +429,12 @@ export class Collector {
       state.events.map((e) => eventToRow(dialect, e)),
       INSERT_CHUNK,
     )) {
-      await tx.run(...insertRows(dialect, 'event', EVENT_COLUMNS, rows));
+      tx.later(...insertRows(dialect, 'event', EVENT_COLUMNS, rows));
     }
     for (const status of ['processed', 'error'] as const) {
       const ids = [...state.statuses].filter(([, s]) => s === status).map(([id]) => id);
       for (const chunk of chunks(ids, INSERT_CHUNK)) {
-        await tx.run(`update event set status = ? where id in ${placeholders(chunk.length)}`, [
-          status,
-          ...chunk,
-        ]);
+        tx.later(`update event set status = ? where id in ${placeholders(chunk.length)}`, [status, ...chunk]);
       }
     }
   }

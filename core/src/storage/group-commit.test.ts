@@ -85,4 +85,62 @@ describe('group commit', () => {
     await Promise.all(Array.from({ length: 10 }, (_, n) => commit.submit(n, 'same-profile')));
     expect(overlap).to.equal(false);
   });
+
+  it('gathers what arrives during a write into the next group instead of starting more groups', async () => {
+    const groups: number[][] = [];
+    let running = 0;
+    let overlap = false;
+    const write = async (items: number[]) => {
+      groups.push(items);
+      running++;
+      overlap ||= running > 1;
+      await new Promise((r) => setTimeout(r, 20));
+      running--;
+      return items;
+    };
+    const commit = new GroupCommit<number, number>({
+      writeGroup: (items) => write([...items]),
+      writeOne: async (n) => (await write([n]))[0]!,
+      lanes: 4,
+      maxGroup: 10,
+      spillAfterMs: 10_000,
+    });
+    const first = commit.submit(1, 'a');
+    await new Promise((r) => setTimeout(r, 5));
+    await Promise.all([first, ...[2, 3, 4].map((n) => commit.submit(n, `k${n}`))]);
+    expect(groups).to.deep.equal([[1], [2, 3, 4]]);
+    expect(overlap).to.equal(false);
+  });
+
+  it('starts another group in parallel for work that waited too long, never for a key being written', async () => {
+    const started: number[] = [];
+    const release = new Map<number, () => void>();
+    const commit = new GroupCommit<number, number>({
+      writeGroup: async () => {
+        throw new Error('each item is written alone here');
+      },
+      writeOne: async (n) => {
+        started.push(n);
+        await new Promise<void>((resolve) => release.set(n, resolve));
+        return n;
+      },
+      lanes: 2,
+      maxGroup: 10,
+      spillAfterMs: 5,
+    });
+    const held = commit.submit(1, 'a');
+    while (!started.includes(1)) await new Promise((r) => setTimeout(r, 1));
+    const sameKey = commit.submit(2, 'a');
+    const otherKey = commit.submit(3, 'b');
+    while (!started.includes(3)) await new Promise((r) => setTimeout(r, 2));
+    // 3 was written while 1 was still being written; 2 waits for 1, whose key it shares.
+    expect(started).to.deep.equal([1, 3]);
+    release.get(3)!();
+    expect(await otherKey).to.equal(3);
+    release.get(1)!();
+    expect(await held).to.equal(1);
+    while (!started.includes(2)) await new Promise((r) => setTimeout(r, 2));
+    release.get(2)!();
+    expect(await sameKey).to.equal(2);
+  });
 });

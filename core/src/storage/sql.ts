@@ -1,5 +1,6 @@
+import type { MySqlConnection } from '@mikro-orm/mysql';
 import type { AbstractSqlConnection } from '@mikro-orm/sql';
-import type { Pool as MysqlPool } from 'mysql2';
+import { createPool, type Pool as MysqlPool } from 'mysql2';
 import type { Database, Dialect } from './orm.js';
 import { isTransient } from './transaction.js';
 
@@ -15,6 +16,13 @@ export interface SqlTransaction {
   readonly dialect: Dialect;
   all<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
   run(sql: string, params?: unknown[]): Promise<number>;
+  /**
+   * A statement whose result nobody needs. It runs before the next `all` or `run`, or before the
+   * commit, and on MySQL in the same round trip: the statements waiting, the next one and the
+   * commit cross together. A failure fails the transaction there (on SQLite it runs, and may
+   * throw, at once).
+   */
+  later(sql: string, params?: unknown[]): void;
 }
 
 /** `(?, ?, ?)` for `count` values. */
@@ -117,6 +125,9 @@ async function sqliteRunner(db: Database): Promise<TransactionRunner> {
       return [];
     },
     run: async (sql, params = []) => statement(sql).run(params).changes,
+    later: (sql, params = []) => {
+      statement(sql).run(params);
+    },
   };
   return (work) =>
     connection
@@ -138,25 +149,33 @@ async function sqliteRunner(db: Database): Promise<TransactionRunner> {
 
 /** The callback API of a mysql2 connection: its promise wrapper records a stack trace per call. */
 interface MysqlConnection {
-  query(sql: string, values: unknown[], callback: (error: Error | null, result: unknown) => void): void;
+  query(sql: string, callback: (error: Error | null, result: unknown) => void): void;
+  format(sql: string, values: unknown[]): string;
   release(): void;
   destroy(): void;
 }
 
-function statement(conn: MysqlConnection, sql: string, params: unknown[]): Promise<unknown> {
+function query(conn: MysqlConnection, sql: string): Promise<unknown> {
   return new Promise((resolve, reject) =>
-    conn.query(sql, params, (error, result) => (error ? reject(error) : resolve(result))),
+    conn.query(sql, (error, result) => (error ? reject(error) : resolve(result))),
   );
 }
 
 /**
- * MySQL: a connection of the ORM's mysql2 pool. Values are bound by mysql2 (escaped into the
- * text on the client, so the server keeps no prepared statements for the many texts that group
- * sizes produce), through its callback API: the promise wrapper records a stack trace per call.
+ * MySQL: a pool of its own next to the ORM's, with the same settings plus multi-statement
+ * queries, so the statements of a transaction whose results nobody waits for (its start, the
+ * writes, the commit) share round trips with the next query: a collector group costs three round
+ * trips instead of eight. Values are escaped into the text by mysql2, as the ORM does, so the
+ * server keeps no prepared statements for the many texts that group sizes produce. The pool ends
+ * with the ORM's.
  */
 async function mysqlRunner(db: Database): Promise<TransactionRunner> {
-  const connection = db.orm.em.getConnection() as unknown as AbstractSqlConnection;
-  const pool = (await connection.getNativeClient()) as MysqlPool;
+  const connection = db.orm.em.getConnection() as unknown as MySqlConnection;
+  const ormPool = (await connection.getNativeClient()) as MysqlPool;
+  const pool = createPool(connection.mapOptions({ multipleStatements: true }));
+  const endOrmPool = ormPool.end.bind(ormPool);
+  ormPool.end = ((callback?: (error: unknown) => void) =>
+    pool.end(() => endOrmPool(callback as never))) as MysqlPool['end'];
   const acquire = () =>
     new Promise<MysqlConnection>((resolve, reject) =>
       pool.getConnection((error, conn) =>
@@ -166,25 +185,38 @@ async function mysqlRunner(db: Database): Promise<TransactionRunner> {
   return async (work) => {
     const conn = await acquire();
     let reusable = true;
+    let waiting: string[] = ['start transaction'];
+    /** Sends the waiting statements with `sql`; the result of `sql`. */
+    const send = async (sql: string): Promise<unknown> => {
+      if (waiting.length === 0) return query(conn, sql);
+      waiting.push(sql);
+      const batch = waiting.join(';\n');
+      waiting = [];
+      const results = (await query(conn, batch)) as unknown[];
+      return results[results.length - 1];
+    };
     try {
-      await statement(conn, 'start transaction', []);
       const tx: SqlTransaction = {
         dialect: 'mysql',
         all: async <T>(sql: string, params: unknown[] = []) => {
-          const rows = await statement(conn, sql, params);
+          const rows = await send(conn.format(sql, params));
           return (Array.isArray(rows) ? rows : []) as T[];
         },
         run: async (sql, params = []) => {
-          const result = await statement(conn, sql, params);
+          const result = await send(conn.format(sql, params));
           return (result as { affectedRows?: number }).affectedRows ?? 0;
+        },
+        later: (sql, params = []) => {
+          waiting.push(conn.format(sql, params));
         },
       };
       try {
         const result = await work(tx);
-        await statement(conn, 'commit', []);
+        await send('commit');
         return result;
       } catch (error) {
-        await statement(conn, 'rollback', []).catch(() => {
+        waiting = [];
+        await query(conn, 'rollback').catch(() => {
           reusable = false;
         });
         throw error;
