@@ -12,7 +12,8 @@ const manifestNode = (id: string): NodeManifest => ({
   inputs: ['payload'],
   outputs: ['out'],
   config: { type: 'object' },
-  permissions: {},
+  // Writes anywhere, so results reach the checks under test.
+  permissions: { profile: { write: ['*'] } },
   resources: [],
 });
 

@@ -15,6 +15,7 @@ export type SandboxErrorCode =
   | 'output-too-large'
   | 'crashed'
   | 'invalid-result'
+  | 'permission-denied'
   | 'plugin-error';
 
 export interface SandboxFailure {

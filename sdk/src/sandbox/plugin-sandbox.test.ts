@@ -25,7 +25,8 @@ const rawNode = (id: string): NodeManifest => ({
   inputs: ['payload'],
   outputs: ['out'],
   config: { type: 'object' },
-  permissions: {},
+  // Writes anywhere, so results reach the checks under test.
+  permissions: { profile: { write: ['*'] } },
   resources: [],
 });
 
@@ -238,5 +239,32 @@ describe('plugin sandbox', () => {
       'sandbox limit cpuMs must be a positive number, got 0',
     );
     expect(() => resolveLimits({ memoryMb: 4 })).to.throw('sandbox limit memoryMb must be at least 8');
+  });
+
+  it('fails a call that changes a profile path its node did not declare, and keeps none of its changes', async () => {
+    const node = (id: string, write?: string[]): NodeManifest => ({
+      ...rawNode(id),
+      permissions: write ? { profile: { write } } : {},
+    });
+    const run =
+      '(ctx) => { ctx.profile.set("traits.plan", "gold"); ctx.segments.add("vip"); return ctx.emit("out", 1); }';
+    const sandbox = new PluginSandbox(
+      rawPlugin({ none: run, traits: run, both: run }, [
+        node('none'),
+        node('traits', ['traits']),
+        node('both', ['traits', 'segments']),
+      ]),
+    );
+    const none = await sandbox.call('none', input());
+    expect(!none.ok && none.error).to.deep.equal({
+      code: 'permission-denied',
+      message:
+        "node 'none' changed the profile at 'traits.plan', which its permissions.profile.write does not declare",
+    });
+    const traits = await sandbox.call('traits', input());
+    expect(!traits.ok && traits.error.message).to.contain("at 'segments'");
+    const both = await sandbox.call('both', input());
+    expect(both.ok && both.result.operations).to.have.length(2);
+    sandbox.dispose();
   });
 });

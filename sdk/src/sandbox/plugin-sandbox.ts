@@ -1,11 +1,13 @@
-import type {
-  Json,
-  LogEntry,
-  LogLevel,
-  NodeManifest,
-  NodeRunInput,
-  PluginManifest,
-  PortEmission,
+import {
+  type Json,
+  type LogEntry,
+  type LogLevel,
+  type NodeManifest,
+  type NodeRunInput,
+  operationTarget,
+  type PluginManifest,
+  type PortEmission,
+  profileWriteAllowed,
 } from '../contract.js';
 import { parsePluginManifest } from '../manifest/validate.js';
 import type { NodeCallOutcome, SandboxFailure } from './errors.js';
@@ -445,6 +447,19 @@ export class PluginSandbox {
       );
     }
     const { emissions, operations, ux, response } = checked.value;
+    // The manifest is the authority: a profile change outside the declared paths fails the call.
+    const writable = call.node.permissions.profile?.write;
+    for (const operation of operations) {
+      const target = operationTarget(operation);
+      if (!profileWriteAllowed(writable, target)) {
+        return this.#fail(
+          call,
+          instance,
+          'permission-denied',
+          `node '${call.node.id}' changed the profile at '${target}', which its permissions.profile.write does not declare`,
+        );
+      }
+    }
     if (references !== null && !this.#passOn(call, emissions, references[1]!)) {
       return this.#fail(call, instance, 'invalid-result', 'the node reply names an input it did not receive');
     }
