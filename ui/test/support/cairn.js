@@ -10,7 +10,6 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { chromium } from 'playwright-core';
-import { startFront } from './front.js';
 
 const run = promisify(execFile);
 export const UI_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -70,13 +69,12 @@ export async function startCairn(env = {}) {
   const backend = `http://127.0.0.1:${port}`;
   await waitUntilReady(backend, child, output);
 
-  // The console comes from core itself; the front proxy only stands in when this core does not serve it.
   const home = await fetch(`${backend}/`);
-  const servesConsole = home.ok && (home.headers.get('content-type') ?? '').includes('text/html');
-  const front = servesConsole
-    ? null
-    : await startFront({ dist: join(UI_DIR, 'dist'), backend: new URL(backend) });
-  const url = front?.url ?? backend;
+  if (!(home.headers.get('content-type') ?? '').includes('text/html')) {
+    child.kill('SIGTERM');
+    throw new Error(`Cairn does not serve the console at / (${home.status}); is ui/dist built?`);
+  }
+  const url = backend;
 
   return {
     url,
@@ -129,7 +127,6 @@ export async function startCairn(env = {}) {
       return JSON.parse(stdout);
     },
     async stop() {
-      await front?.close();
       if (child.exitCode === null) {
         const exited = new Promise((r) => child.once('exit', r));
         child.kill('SIGTERM');
