@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { eventView, profileView, sessionView } from '../api/views.js';
 import type { Collector, FlowCommit } from '../collector/collector.js';
 import { type ConsentTypes, effectiveConsents, type StoredConsents } from '../consents/consents.js';
-import { applyOperations } from '../engine/index.js';
+import { applyOperations, type NodeCatalog } from '../engine/index.js';
 import type { LiveHub } from '../live/live.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { PluginStore } from '../plugins/store.js';
@@ -13,7 +13,7 @@ import type { EventRunRequest, EventRunResult, FlowToRun } from '../sandbox/prot
 import { FlowSchema, FlowVersionSchema } from '../storage/flow-entities.js';
 import type { Database } from '../storage/orm.js';
 import type { EventRecord, ProfileRecord, SessionRecord } from '../storage/records.js';
-import { publicResources } from './resource-refs.js';
+import { resourceRefs } from './resource-refs.js';
 import type { RuleService } from './rules.js';
 
 /** Runs the flows of one event; the sandbox pool in the server. */
@@ -38,6 +38,18 @@ export interface ProcessOutcome {
 const CACHE_TTL_MS = 2000;
 const MAX_CACHED_VERSIONS = 500;
 
+/** A deployed flow version as the processor keeps it: graphs never change once deployed. */
+interface DeployedVersion {
+  graph: unknown;
+  /** Resources its nodes name, as the catalog below reads their config schemas. */
+  resourceIds: string[];
+  catalog: NodeCatalog;
+}
+
+function resourceIdsOf(graph: unknown, catalog: NodeCatalog): string[] {
+  return [...new Set(resourceRefs(graph, catalog).map((ref) => ref.id))];
+}
+
 /**
  * Runs the deployed flows that routing rules select for stored events, then hands the profile
  * operations they produced to the collector's writer, which re-applies them to the locked, stored
@@ -45,7 +57,7 @@ const MAX_CACHED_VERSIONS = 500;
  * or `error`.
  */
 export class EventProcessor {
-  private readonly versions = new Map<string, unknown>();
+  private readonly versions = new Map<string, DeployedVersion>();
   private deployed:
     | { flows: Map<string, { name: string; version: number | null }>; until: number }
     | undefined;
@@ -114,7 +126,7 @@ export class EventProcessor {
       statuses: new Map(),
       refused: [],
     };
-    for (const { event, flows } of plans) {
+    for (const [index, { event, flows }] of plans.entries()) {
       let result: EventRunResult;
       try {
         result = await this.executor.run({
@@ -148,7 +160,8 @@ export class EventProcessor {
       commit.operations.push(...result.operations);
       outcome.ux.push(...result.ux);
       Object.assign(outcome.response, result.response);
-      if (profileJson && result.operations.length) {
+      // The next event of the request sees the profile as this one's flows left it.
+      if (profileJson && result.operations.length && index < plans.length - 1) {
         const applied = applyOperations(profileJson, result.operations);
         if (applied.ok) profileJson = applied.profile;
       }
@@ -161,33 +174,38 @@ export class EventProcessor {
 
   /** The deployed graph of each flow, in rule order; flows never deployed are skipped. */
   private async deployedFlows(flowIds: string[]): Promise<FlowToRun[]> {
-    const em = this.db.em();
     if (!this.deployed || this.deployed.until < Date.now()) {
-      const flows = await em.find(FlowSchema, {}, { fields: ['id', 'name', 'deployedVersion'] });
+      const flows = await this.db.em().find(FlowSchema, {}, { fields: ['id', 'name', 'deployedVersion'] });
       this.deployed = {
         flows: new Map(flows.map((f) => [f.id, { name: f.name, version: f.deployedVersion ?? null }])),
         until: Date.now() + CACHE_TTL_MS,
       };
     }
     const result: FlowToRun[] = [];
+    const catalog = this.plugins.catalog();
     for (const id of flowIds) {
       const flow = this.deployed.flows.get(id);
       if (!flow || flow.version === null) continue;
       const key = `${id}@${flow.version}`;
-      let graph = this.versions.get(key);
-      if (graph === undefined) {
-        const version = await em.findOne(FlowVersionSchema, { flowId: id, version: flow.version });
+      let deployed = this.versions.get(key);
+      if (deployed === undefined) {
+        const version = await this.db.em().findOne(FlowVersionSchema, { flowId: id, version: flow.version });
         if (!version) continue;
-        graph = version.graph;
+        deployed = { graph: version.graph, catalog, resourceIds: resourceIdsOf(version.graph, catalog) };
         if (this.versions.size >= MAX_CACHED_VERSIONS) this.versions.clear();
-        this.versions.set(key, graph);
+        this.versions.set(key, deployed);
+      } else if (deployed.catalog !== catalog) {
+        // Plugins were installed or removed: config schemas, so resource fields, may differ.
+        deployed.resourceIds = resourceIdsOf(deployed.graph, catalog);
+        deployed.catalog = catalog;
       }
       result.push({
         id,
         name: flow.name,
         version: flow.version,
-        graph,
-        resources: await publicResources(graph, this.plugins.catalog(), this.resources),
+        graph: deployed.graph,
+        // Read for every event: an operator's change to a resource applies to the next event.
+        resources: deployed.resourceIds.length ? await this.resources.publicInfo(deployed.resourceIds) : {},
       });
     }
     return result;

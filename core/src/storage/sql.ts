@@ -25,15 +25,25 @@ export interface SqlTransaction {
   later(sql: string, params?: unknown[]): void;
 }
 
+const placeholderTexts: string[] = [];
+
 /** `(?, ?, ?)` for `count` values. */
 export function placeholders(count: number): string {
-  return `(${Array.from({ length: count }, () => '?').join(', ')})`;
+  let text = placeholderTexts[count];
+  if (text === undefined) {
+    text = `(${Array.from({ length: count }, () => '?').join(', ')})`;
+    if (count <= 1000) placeholderTexts[count] = text;
+  }
+  return text;
 }
 
 /** ` for update` on MySQL; SQLite has a single writer and no row locks. */
 export function forUpdate(dialect: Dialect): string {
   return dialect === 'mysql' ? ' for update' : '';
 }
+
+/** Statement texts of `insertRows`, by table, columns and row count: the hot path repeats them. */
+const insertTexts = new Map<string, string>();
 
 /**
  * One multi-row `insert`, or an upsert when `update` names the columns to overwrite on a
@@ -46,13 +56,19 @@ export function insertRows(
   rows: readonly unknown[][],
   update: readonly string[] = [],
 ): [string, unknown[]] {
-  const values = rows.map(() => placeholders(columns.length)).join(', ');
-  let sql = `insert into ${table} (${columns.join(', ')}) values ${values}`;
-  if (update.length > 0) {
-    sql +=
-      dialect === 'mysql'
-        ? ` on duplicate key update ${update.map((c) => `${c} = values(${c})`).join(', ')}`
-        : ` on conflict (id) do update set ${update.map((c) => `${c} = excluded.${c}`).join(', ')}`;
+  const key = `${dialect} ${table} ${columns.join(',')} ${rows.length} ${update.join(',')}`;
+  let sql = insertTexts.get(key);
+  if (sql === undefined) {
+    const row = placeholders(columns.length);
+    sql = `insert into ${table} (${columns.join(', ')}) values ${rows.map(() => row).join(', ')}`;
+    if (update.length > 0) {
+      sql +=
+        dialect === 'mysql'
+          ? ` on duplicate key update ${update.map((c) => `${c} = values(${c})`).join(', ')}`
+          : ` on conflict (id) do update set ${update.map((c) => `${c} = excluded.${c}`).join(', ')}`;
+    }
+    if (insertTexts.size >= MAX_STATEMENTS) insertTexts.clear();
+    insertTexts.set(key, sql);
   }
   return [sql, rows.flat()];
 }
