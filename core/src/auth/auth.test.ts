@@ -132,6 +132,18 @@ for (const dialect of testDialects()) {
       expect(withToken.status).to.equal(201);
     });
 
+    it('tells a page whether it is signed in without a refused request', async () => {
+      const anonymous = await server.request('/api/auth/session');
+      expect(anonymous.status).to.equal(200);
+      expect(await anonymous.json()).to.deep.equal({ user: null, kind: null, permissions: [] });
+      const { cookie, csrf } = await cookieLogin(TEST_ADMIN.email, TEST_ADMIN.password);
+      const signedIn = (await (
+        await server.request('/api/auth/session', { headers: { cookie } })
+      ).json()) as any;
+      expect(signedIn.user.email).to.equal(TEST_ADMIN.email);
+      expect(signedIn.csrfToken).to.equal(csrf);
+    });
+
     it('signs out: the session stops working', async () => {
       const { cookie, csrf } = await cookieLogin(TEST_ADMIN.email, TEST_ADMIN.password);
       const out = await server.request('/api/auth/logout', {

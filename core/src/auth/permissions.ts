@@ -123,6 +123,7 @@ export const ROUTE_PERMISSIONS: readonly RoutePermission[] = [
   route('DELETE', '/api/profiles/:id', 'profiles:erase'),
   route('GET', '/api/events', 'events:read'),
   route('GET', '/api/events/:id', 'events:read'),
+  route('GET', '/api/stats/events', 'events:read'),
   route('GET', '/api/sessions', 'sessions:read'),
   route('GET', '/api/sessions/:id', 'sessions:read'),
   ...crud('/api/users', 'users:read', 'users:write'),
@@ -141,6 +142,7 @@ export const ROUTE_PERMISSIONS: readonly RoutePermission[] = [
 /** Routes that need no credential at all. */
 export const PUBLIC_API_ROUTES: readonly { method: Method; path: string }[] = [
   { method: 'POST', path: '/api/auth/login' },
+  { method: 'GET', path: '/api/auth/session' },
   { method: 'GET', path: '/api/openapi.json' },
   { method: 'GET', path: '/api/docs' },
   { method: 'GET', path: '/api/docs/assets/:file' },

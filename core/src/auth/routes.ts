@@ -14,7 +14,7 @@ import {
   TokenInputSchema,
   tokenView,
 } from './credentials.js';
-import { principalOf } from './guard.js';
+import { authenticate, principalOf } from './guard.js';
 
 export const LoginInputSchema = Type.Object(
   {
@@ -135,6 +135,16 @@ export function authRoutes(options: AuthRouteOptions): Router {
 
   router.get('/auth/me', (ctx) => {
     ctx.body = whoAmI(principalOf(ctx));
+  });
+
+  // Public: tells a page whether it is signed in without a refused request (`user: null` if not).
+  router.get('/auth/session', async (ctx) => {
+    const { principal } = await authenticate(
+      credentials,
+      ctx.get('Authorization') || undefined,
+      ctx.cookies.get(SESSION_COOKIE),
+    );
+    ctx.body = principal ? whoAmI(principal) : { user: null, kind: null, permissions: [] };
   });
 
   router.post('/auth/password', async (ctx) => {

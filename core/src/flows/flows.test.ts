@@ -81,6 +81,11 @@ for (const dialect of testDialects()) {
       const deploy = await api(`/api/flows/${created.body.id}/deploy`, { method: 'POST' });
       expect(deploy.status).to.equal(422);
       expect(deploy.body.error.code).to.equal('invalid_flow');
+      const details = deploy.body.error.details as { code: string; nodeId?: string; edgeId?: string }[];
+      expect(details.find((d) => d.code === 'invalid_config')).to.include({ nodeId: 'gate' });
+      expect(details.find((d) => d.code === 'unknown_output_port')).to.include({
+        edgeId: 'gate.maybe->sorry',
+      });
     });
 
     it('refuses a draft that is not a flow graph, naming the field', async () => {

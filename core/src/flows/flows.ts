@@ -181,6 +181,8 @@ export class FlowService {
           code: e.code,
           message: e.message,
           ...(e.path ? { path: `draft.${e.path}` } : {}),
+          ...(e.nodeId ? { nodeId: e.nodeId } : {}),
+          ...(e.edgeId ? { edgeId: e.edgeId } : {}),
         })),
       );
     }

@@ -5,6 +5,7 @@ import Router from '@koa/router';
 import Koa, { type Context } from 'koa';
 import type { Logger } from 'pino';
 import { apiRoutes } from '../api/routes.js';
+import { statsRoutes } from '../api/stats.js';
 import { AuditLog, auditRoutes } from '../audit/audit.js';
 import type { Accounts } from '../auth/accounts.js';
 import type { Credentials } from '../auth/credentials.js';
@@ -179,6 +180,7 @@ export function createApp({
   app.use(authApi.routes()).use(authApi.allowedMethods());
   const pluginAdmin = pluginAdminRoutes(installer, plugins, audit);
   app.use(pluginAdmin.routes()).use(pluginAdmin.allowedMethods());
+  app.use(statsRoutes(db).routes());
   app.use(openApiRoutes().routes());
   const auditApi = auditRoutes(audit);
   app.use(auditApi.routes()).use(auditApi.allowedMethods());

@@ -6,6 +6,9 @@ export interface ErrorDetail {
   message: string;
   /** Field path in the request, e.g. `events[0].type`. */
   path?: string;
+  /** For a flow problem: the node or edge of the graph it concerns. */
+  nodeId?: string;
+  edgeId?: string;
 }
 
 /** An error meant for the client: carries the HTTP status, a stable code and the field at fault. */
@@ -27,7 +30,9 @@ export class ApiError extends Error {
         code: this.code,
         message: this.message,
         ...(this.path !== undefined ? { path: this.path } : {}),
-        ...(this.details && this.details.length > 1 ? { details: this.details } : {}),
+        ...(this.details && (this.details.length > 1 || this.details.some((d) => d.nodeId || d.edgeId))
+          ? { details: this.details }
+          : {}),
       },
     };
   }

@@ -13,6 +13,7 @@ import {
   SessionQuerySchema,
   SessionViewSchema,
 } from '../api/schemas.js';
+import { EventStatsQuerySchema } from '../api/stats.js';
 import { AuditQuerySchema } from '../audit/audit.js';
 import { UserInputSchema } from '../auth/accounts.js';
 import { TokenInputSchema } from '../auth/credentials.js';
@@ -36,11 +37,13 @@ import {
   CollectAnswerSchema,
   ConsentAnswerSchema,
   ErrorSchema,
+  EventStatsSchema,
   HealthSchema,
   ItemListSchema,
   LoginAnswerSchema,
   PasswordResetAnswerSchema,
   ReadySchema,
+  SessionProbeSchema,
   TokenCreatedSchema,
   TrackAnswerSchema,
   UserSchema,
@@ -304,6 +307,17 @@ const auth: OperationSpec[] = [
     tag: 'Auth',
     summary: 'The caller',
     success: { status: 200, description: 'Who the credential acts for.', schema: WhoAmISchema },
+  },
+  {
+    method: 'GET',
+    path: '/api/auth/session',
+    operationId: 'sessionProbe',
+    tag: 'Auth',
+    summary: 'Whether the caller is signed in',
+    description:
+      'Like `GET /api/auth/me`, but public: without a valid credential it answers `{"user": null}` instead of 401, so a page can check without a refused request.',
+    public: true,
+    success: { status: 200, description: 'The caller, or no one.', schema: SessionProbeSchema },
   },
   {
     method: 'POST',
@@ -666,6 +680,17 @@ const data: OperationSpec[] = [
     summary: 'Get an event',
     params: id("The event's id."),
     success: { status: 200, description: 'The event.', schema: EventViewSchema },
+  },
+  {
+    method: 'GET',
+    path: '/api/stats/events',
+    operationId: 'eventStats',
+    tag: 'Events',
+    summary: 'Event counts over time, by type, source and status',
+    description:
+      'For dashboards: per bucket (`minute`, `hour` or `day`) the events stored and those whose flows failed, plus the 20 most frequent types and sources and the count per status, over `[from, to)` (default: the last 60 buckets; at most 1440 buckets).',
+    query: EventStatsQuerySchema,
+    success: { status: 200, description: 'The counts.', schema: EventStatsSchema },
   },
   {
     method: 'GET',

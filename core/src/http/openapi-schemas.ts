@@ -11,6 +11,8 @@ const Detail = Type.Object(
     code: Type.String({ description: 'Stable machine-readable code, e.g. `required`.' }),
     message: Type.String({ description: 'What is wrong, for a person to act on.' }),
     path: Type.Optional(Type.String({ description: 'The field at fault, e.g. `events[0].type`.' })),
+    nodeId: Type.Optional(Type.String({ description: 'For a flow problem: the node it concerns.' })),
+    edgeId: Type.Optional(Type.String({ description: 'For a flow problem: the edge it concerns.' })),
   },
   { additionalProperties: false },
 );
@@ -24,7 +26,10 @@ export const ErrorSchema = Type.Object(
         message: Type.String({ description: 'What went wrong, for a person to act on.' }),
         path: Type.Optional(Type.String({ description: 'The request field at fault, when there is one.' })),
         details: Type.Optional(
-          Type.Array(Detail, { description: 'Each problem, when the request had more than one.' }),
+          Type.Array(Detail, {
+            description:
+              'Each problem, when the request had more than one, or when they concern nodes of a flow.',
+          }),
         ),
       },
       { additionalProperties: false },
@@ -127,6 +132,39 @@ export const WhoAmISchema = Type.Object(
     kind: Type.Union([Type.Literal('session'), Type.Literal('token'), Type.Literal('machine')]),
     permissions: Type.Array(Permission, { description: 'What this credential may do.' }),
     csrfToken: Type.Optional(Type.String({ description: 'Cookie sessions: the token writes must echo.' })),
+  },
+  { additionalProperties: false },
+);
+
+/** `GET /api/auth/session`: the caller if signed in, else no one (never a 401). */
+export const SessionProbeSchema = Type.Union([
+  WhoAmISchema,
+  Type.Object(
+    { user: Type.Null(), kind: Type.Null(), permissions: Type.Array(Permission, { maxItems: 0 }) },
+    { additionalProperties: false },
+  ),
+]);
+
+/** `GET /api/stats/events`. */
+export const EventStatsSchema = Type.Object(
+  {
+    from: Type.String({ format: 'date-time' }),
+    to: Type.String({ format: 'date-time' }),
+    bucket: Type.Union([Type.Literal('minute'), Type.Literal('hour'), Type.Literal('day')]),
+    series: Type.Array(
+      Type.Object(
+        { t: Type.String({ format: 'date-time' }), total: Type.Integer(), errors: Type.Integer() },
+        { additionalProperties: false },
+      ),
+      { description: 'One entry per bucket of the window, empty ones included.' },
+    ),
+    byType: Type.Array(
+      Type.Object({ type: Type.String(), count: Type.Integer() }, { additionalProperties: false }),
+    ),
+    bySource: Type.Array(
+      Type.Object({ source: Type.String(), count: Type.Integer() }, { additionalProperties: false }),
+    ),
+    byStatus: Type.Record(Type.String(), Type.Integer()),
   },
   { additionalProperties: false },
 );
