@@ -4,11 +4,12 @@
  * isolate) and what the event's run request and result cost to cross the process boundary.
  * `node --no-node-snapshot core/dist/bench/flow-event.js [--json]`
  */
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import type { JsonObject } from '@cairn/sdk';
-import { loadBuiltPlugin, parseSealed, SandboxHost } from '@cairn/sdk/sandbox';
+import { loadBuiltPlugin, SandboxHost } from '@cairn/sdk/sandbox';
 import { eventView, profileView, sessionView } from '../api/views.js';
-import { runEvent } from '../sandbox/event-runner.js';
+import { runEvent, sealedParts } from '../sandbox/event-runner.js';
 import {
   decodeOutcomes,
   decodeRunRequest,
@@ -24,8 +25,9 @@ const EVENTS = 20_000;
 const ROUNDS = 5;
 
 const host = new SandboxHost();
+const require = createRequire(import.meta.url);
 const logic = host.load(
-  await loadBuiltPlugin(fileURLToPath(new URL('../../../plugins/logic/dist/plugin', import.meta.url))),
+  await loadBuiltPlugin(join(dirname(require.resolve('@cairn/plugin-logic/package.json')), 'dist/plugin')),
 );
 const lookup = (plugin: string, version: string) =>
   plugin === logic.manifest.name && version === logic.manifest.version ? logic : undefined;
@@ -106,7 +108,7 @@ if (sample.status !== 'ok' || sample.operations.length !== 2)
 
 /** What the worker does per event: decode the request, walk the flow, encode the outcome. */
 async function workerSide(text: string, id: number): Promise<string> {
-  const result = await runEvent(decodeRunRequest(text, parseSealed), lookup, 1000);
+  const result = await runEvent(decodeRunRequest(text, sealedParts), lookup, 1000);
   return encodeOutcomes([{ id, result }]);
 }
 const texts = Array.from({ length: PROFILES }, (_, n) =>

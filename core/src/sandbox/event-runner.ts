@@ -1,7 +1,17 @@
 import type { JsonObject, NodeRunInput } from '@cairn/sdk';
-import type { PluginSandbox } from '@cairn/sdk/sandbox';
+import { type PluginSandbox, parseSealed } from '@cairn/sdk/sandbox';
 import { type FlowNode, type NodeExecutor, runFlow, type TraceEntry } from '../engine/index.js';
 import type { EventRunRequest, EventRunResult } from './protocol.js';
+
+/**
+ * Reads the parts of a run request (see `decodeRunRequest`). The event and profile are sealed
+ * with the texts they arrived as: the node calls of the run reuse those texts instead of
+ * serialising the values again per call. Few nodes read the session, so it is only parsed
+ * (sealing deep-freezes, which costs more than the one serialisation it would save).
+ */
+export function sealedParts(json: string, part: 'event' | 'profile' | 'session'): unknown {
+  return part === 'session' ? JSON.parse(json) : parseSealed(json);
+}
 
 /** Finds the sandbox of an installed plugin version. */
 export type SandboxLookup = (plugin: string, version: string) => PluginSandbox | undefined;

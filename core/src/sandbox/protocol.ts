@@ -102,14 +102,14 @@ export function encodeRunRequest(request: EventRunRequest): string {
 /** The request `encodeRunRequest` wrote; `parse` reads the event, profile and session texts. */
 export function decodeRunRequest(
   text: string,
-  parse: (json: string) => unknown = JSON.parse,
+  parse: (json: string, part: 'event' | 'profile' | 'session') => unknown = (json) => JSON.parse(json),
 ): EventRunRequest {
   const [rest, event, profile, session] = text.split(SEPARATOR) as [string, string, string, string];
   return {
     ...(JSON.parse(rest) as Omit<EventRunRequest, 'event' | 'profile' | 'session'>),
-    event: parse(event) as JsonObject,
-    profile: parse(profile) as JsonObject | null,
-    session: parse(session) as JsonObject | null,
+    event: parse(event, 'event') as JsonObject,
+    profile: parse(profile, 'profile') as JsonObject | null,
+    session: parse(session, 'session') as JsonObject | null,
   };
 }
 

@@ -8,11 +8,10 @@ import {
   type CapabilityUse,
   HttpCapability,
   type PluginSandbox,
-  parseSealed,
   SandboxHost,
   sealInput,
 } from '@cairn/sdk/sandbox';
-import { runEvent } from './event-runner.js';
+import { runEvent, sealedParts } from './event-runner.js';
 import {
   decodeRunRequest,
   type EventRunRequest,
@@ -148,11 +147,9 @@ process.on('message', (message: HostMessage) => {
     }
     case 'run':
       for (const { id, request } of message.runs) {
-        // The event, profile and session arrive as JSON texts: parsed once, and their texts reused
-        // by every node call of the run instead of serialising them again per call.
         let decoded: EventRunRequest;
         try {
-          decoded = withGraphs(decodeRunRequest(request, parseSealed));
+          decoded = withGraphs(decodeRunRequest(request, sealedParts));
         } catch (error) {
           finish({ id, error: { code: 'run_failed', message: (error as Error).message } });
           continue;

@@ -286,6 +286,90 @@ describe('sandbox call path', () => {
     });
   });
 
+  describe('repeated inputs and passed-on payloads', () => {
+    it('reads every section right when calls repeat some and change others, also after the isolate is rebuilt', async () => {
+      const sandbox = new PluginSandbox(
+        rawPlugin({
+          echo: `(ctx) => ctx.emit('out', [ctx.event.id, ctx.profile.traits, ctx.config, ctx.payload])`,
+          spin: '() => { for (;;) {} }',
+        }),
+        { limits: { cpuMs: 50 } },
+      );
+      const first = sealInput({ id: 'e1', properties: {} });
+      const second = sealInput({ id: 'e2', properties: {} });
+      const profile = sealInput({ id: 'p1', traits: { n: 1 } });
+      const echo = (event: JsonObject, payload: Json, config: JsonObject = {}) =>
+        sandbox.call('echo', input({ event, profile, payload, config }));
+      try {
+        expect(payloadOf(await echo(first, 'a'))).to.deep.equal(['e1', { n: 1 }, {}, 'a']);
+        expect(payloadOf(await echo(first, 'a'))).to.deep.equal(['e1', { n: 1 }, {}, 'a']);
+        expect(payloadOf(await echo(second, first, { k: 1 }))).to.deep.equal([
+          'e2',
+          { n: 1 },
+          { k: 1 },
+          { id: 'e1', properties: {} },
+        ]);
+        expect(failed(await sandbox.call('spin', input())).code).to.equal('timeout');
+        // A fresh isolate has seen none of the earlier texts: they are sent again.
+        expect(payloadOf(await echo(second, first, { k: 1 }))).to.deep.equal([
+          'e2',
+          { n: 1 },
+          { k: 1 },
+          { id: 'e1', properties: {} },
+        ]);
+        expect(sandbox.isolatesCreated).to.equal(2);
+      } finally {
+        sandbox.dispose();
+      }
+    });
+
+    it("hands back a payload passed on unchanged: the caller's sealed value itself, or an equal copy of a plain one", async () => {
+      const sandbox = new PluginSandbox(
+        rawPlugin({
+          pass: `(ctx) => ctx.emit('out', ctx.payload)`,
+          both: `(ctx) => [ctx.emit('out', ctx.event), ctx.emit('out', ctx.payload), ctx.emit('out', ctx.payload.n)]`,
+        }),
+      );
+      try {
+        const sealed = sealInput({ n: 1, list: [1, 2] });
+        const outcome = await sandbox.call('pass', input({ payload: sealed }));
+        expect(payloadOf(outcome)).to.equal(sealed);
+
+        const plain = { n: 2, list: [3] };
+        const copied = payloadOf(await sandbox.call('pass', input({ payload: plain })));
+        expect(copied).to.deep.equal(plain);
+        expect(copied).not.to.equal(plain);
+
+        const event = sealInput({ id: 'e9', properties: {} });
+        const both = await sandbox.call('both', input({ event, payload: plain }));
+        if (!both.ok) throw new Error(both.error.message);
+        expect(both.result.emissions.map((e) => e.payload)).to.deep.equal([event, plain, 2]);
+        expect(both.result.emissions[0]!.payload).to.equal(event);
+      } finally {
+        sandbox.dispose();
+      }
+    });
+
+    it('refuses a reply that names an input the call never received', async () => {
+      // Plugin code can swap the runtime's serialiser and write any reply, references included.
+      const prelude = `
+        const realStringify = JSON.stringify;
+        JSON.stringify = function (...args) {
+          const text = realStringify.apply(JSON, args);
+          if (text === undefined || !text.includes('"forge"')) return text;
+          return text.startsWith('[') ? undefined : '=0:9,;' + text;
+        };`;
+      const sandbox = new PluginSandbox(rawPlugin({ forge: `(ctx) => ctx.emit('out', 'forge')` }, prelude));
+      try {
+        const error = failed(await sandbox.call('forge', input()));
+        expect(error.code).to.equal('invalid-result');
+        expect(error.message).to.equal('the node reply names an input it did not receive');
+      } finally {
+        sandbox.dispose();
+      }
+    });
+  });
+
   describe('sealInput', () => {
     it('deep-freezes a JSON value and returns it', () => {
       const value: JsonObject = { a: { b: [1, { c: 'd' }] }, e: null };
