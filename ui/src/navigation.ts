@@ -26,6 +26,13 @@ export const NAV_ITEMS: NavItem[] = [
     permission: 'resources:read',
     group: 'Automation',
   },
+  {
+    name: 'marketplace',
+    label: 'Marketplace',
+    path: '/marketplace',
+    permission: 'plugins:read',
+    group: 'Automation',
+  },
   { name: 'profiles', label: 'Profiles', path: '/profiles', permission: 'profiles:read', group: 'Data' },
   { name: 'events', label: 'Events', path: '/events', permission: 'events:read', group: 'Data' },
   { name: 'consents', label: 'Consent types', path: '/consents', permission: 'consents:read', group: 'Data' },

@@ -24,6 +24,7 @@ const pages: Record<string, () => Promise<unknown>> = {
   users: () => import('./pages/UsersPage.vue'),
   tokens: () => import('./pages/TokensPage.vue'),
   audit: () => import('./pages/AuditPage.vue'),
+  marketplace: () => import('./marketplace/MarketplacePage.vue'),
 };
 
 const consoleRoutes: RouteRecordRaw[] = [
@@ -45,6 +46,14 @@ const consoleRoutes: RouteRecordRaw[] = [
     name: 'profile',
     component: () => import('./pages/ProfileDetailPage.vue'),
     meta: { permission: 'profiles:read', title: 'Profile' },
+    props: true,
+  },
+  {
+    // Package names may hold a slash (@scope/name): the rest of the path is the name.
+    path: 'marketplace/:name(.+)',
+    name: 'marketplace-package',
+    component: () => import('./marketplace/PackagePage.vue'),
+    meta: { permission: 'plugins:read', title: 'Plugin' },
     props: true,
   },
   {

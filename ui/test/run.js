@@ -16,8 +16,9 @@ if (!existsSync(CHROMIUM)) {
 }
 const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-// The server and the built-in plugins it loads; other packages are not needed here.
-step(npx, ['tsc', '-b', 'core'], ROOT);
+// The server, the registry the marketplace tests publish to, and the built-in plugins the server
+// loads; other packages are not needed here.
+step(npx, ['tsc', '-b', 'core', 'registry'], ROOT);
 const plugins = readdirSync(join(ROOT, 'plugins'), { withFileTypes: true })
   .filter((d) => d.isDirectory() && existsSync(join(ROOT, 'plugins', d.name, 'package.json')))
   .map((d) => `--workspace=plugins/${d.name}`);

@@ -8,6 +8,9 @@ export interface ErrorDetail {
   code?: string;
   message: string;
   path?: string;
+  /** For a flow problem: the node or edge it concerns. */
+  nodeId?: string;
+  edgeId?: string;
 }
 
 export class ApiError extends Error {

@@ -43,7 +43,107 @@ export interface PluginManifest {
   title: string;
   description: string;
   approved: boolean;
+  /** Where the server loaded it from: shipped with Cairn, `CAIRN_PLUGIN_DIRS`, or a package installed here. */
+  origin?: PluginOrigin;
   nodes: NodeManifest[];
+}
+
+export type PluginOrigin = 'built-in' | 'directory' | 'installed';
+
+/** What a plugin version may do, as an admin approves it (docs/marketplace.md). */
+export interface PermissionSummary {
+  hosts: string[];
+  capabilities: string[];
+  resources: string[];
+  profileWrites: string[];
+  nodes: {
+    id: string;
+    title: string;
+    category: string;
+    hosts: string[];
+    smtp: boolean;
+    resources: string[];
+    profileWrites: string[];
+  }[];
+}
+
+export interface InstalledVersion {
+  version: string;
+  origin: PluginOrigin;
+}
+
+/** One package of a registry search (`GET /api/marketplace`). */
+export interface MarketplaceItem {
+  name: string;
+  latest: string;
+  title: string;
+  description: string;
+  categories: string[];
+  publisher: string;
+  downloads: number;
+  updatedAt: string;
+  deprecated?: string | null;
+  installed: InstalledVersion[];
+}
+
+export interface MarketplacePage {
+  registry: string;
+  items: MarketplaceItem[];
+  nextCursor: string | null;
+}
+
+export interface PackageVersion {
+  version: string;
+  publishedAt: string;
+  /** The deprecation message, or null. */
+  deprecated: string | null;
+  yanked: boolean;
+  /** The plugin API range the version supports. */
+  cairn: string;
+}
+
+/** A registry package page as the server shows it (`GET /api/marketplace/:name`). */
+export interface MarketplacePackage {
+  registry: string;
+  name: string;
+  publisher: string;
+  latest: string | null;
+  versions: PackageVersion[];
+  manifest: (Omit<PluginManifest, 'approved' | 'origin'> & { cairn: string; categories?: string[] }) | null;
+  readme: string | null;
+  downloads: number;
+  installed: InstalledVersion[];
+  /** This server's plugin API version. */
+  apiVersion: string;
+  compatible: boolean | null;
+  permissions: PermissionSummary | null;
+}
+
+/** The first answer of `POST /api/plugins/install`, or the second once approved. */
+export interface InstallOffer {
+  status: 'approval_required' | 'installed';
+  name: string;
+  version: string;
+  integrity: string;
+  keyId: string;
+  publisher: string | null;
+  source: string;
+  permissions: PermissionSummary;
+  approve: string;
+  installedAt?: string;
+  approvedBy?: string;
+}
+
+/** `GET /api/plugins/installed`: versions installed from packages, with their approval record. */
+export interface InstalledPackage {
+  name: string;
+  version: string;
+  integrity: string;
+  keyId: string;
+  source: string;
+  permissions: PermissionSummary;
+  approvedBy: string;
+  installedAt: string;
 }
 
 export interface FlowNodeData {
@@ -200,6 +300,17 @@ export interface Profile {
   consents: JsonObject;
   segments: string[];
   interests: JsonObject;
+}
+
+/** `GET /api/stats/events`: counts per bucket, by type, source and status. */
+export interface EventStats {
+  from: string;
+  to: string;
+  bucket: 'minute' | 'hour' | 'day';
+  series: { t: string; total: number; errors: number }[];
+  byType: { type: string; count: number }[];
+  bySource: { source: string; count: number }[];
+  byStatus: Record<string, number>;
 }
 
 export interface Page<T> {

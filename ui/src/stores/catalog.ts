@@ -1,4 +1,5 @@
 import { defineStore } from 'pinia';
+import semver from 'semver';
 import { computed, ref } from 'vue';
 import { api } from '../api/http';
 import type { NodeManifest, Page, PluginManifest, Resource } from '../api/types';
@@ -9,6 +10,8 @@ export interface CatalogEntry {
   /** `plugin@version/node`, unique among installed nodes. */
   key: string;
 }
+
+const newerThan = (a: string, b: string) => (semver.valid(a) && semver.valid(b) ? semver.gt(a, b) : a > b);
 
 export const entryKey = (plugin: string, version: string, node: string) => `${plugin}@${version}/${node}`;
 
@@ -25,6 +28,18 @@ export const useCatalog = defineStore('catalog', () => {
     ),
   );
   const byKey = computed(() => new Map(entries.value.map((e) => [e.key, e])));
+  /**
+   * What the palette offers: each plugin's newest loaded version. Older versions stay loaded for
+   * the nodes and deployed flows that name them, but new nodes use the newest.
+   */
+  const paletteEntries = computed<CatalogEntry[]>(() => {
+    const newest = new Map<string, string>();
+    for (const plugin of plugins.value) {
+      const known = newest.get(plugin.name);
+      if (!known || newerThan(plugin.version, known)) newest.set(plugin.name, plugin.version);
+    }
+    return entries.value.filter((e) => newest.get(e.plugin.name) === e.plugin.version);
+  });
 
   function find(plugin: string, version: string, node: string): CatalogEntry | undefined {
     return byKey.value.get(entryKey(plugin, version, node));
@@ -32,9 +47,7 @@ export const useCatalog = defineStore('catalog', () => {
 
   /** The node of the newest installed version of a plugin, e.g. for a starter graph. */
   function latest(plugin: string, node: string): CatalogEntry | undefined {
-    return entries.value
-      .filter((e) => e.plugin.name === plugin && e.node.id === node)
-      .sort((a, b) => b.plugin.version.localeCompare(a.plugin.version, undefined, { numeric: true }))[0];
+    return paletteEntries.value.find((e) => e.plugin.name === plugin && e.node.id === node);
   }
 
   async function loadResources(): Promise<void> {
@@ -46,19 +59,25 @@ export const useCatalog = defineStore('catalog', () => {
     }
   }
 
+  /** Loads the installed plugins once; `force` reads them again, e.g. after an install. */
   function load(force = false): Promise<void> {
-    if (loaded.value && !force) return Promise.resolve();
-    pending ??= (async () => {
-      try {
+    if (loaded.value && !force && !pending) return Promise.resolve();
+    if (pending && !force) return pending;
+    // A forced load starts after the one in flight, so its answer is the newest.
+    const previous = pending ?? Promise.resolve();
+    const mine: Promise<void> = previous
+      .catch(() => undefined)
+      .then(async () => {
         const [answer] = await Promise.all([api.get<Page<PluginManifest>>('/api/plugins'), loadResources()]);
         plugins.value = answer.items;
         loaded.value = true;
-      } finally {
-        pending = null;
-      }
-    })();
-    return pending;
+      })
+      .finally(() => {
+        if (pending === mine) pending = null;
+      });
+    pending = mine;
+    return mine;
   }
 
-  return { plugins, resources, loaded, entries, find, latest, load, loadResources };
+  return { plugins, resources, loaded, entries, paletteEntries, find, latest, load, loadResources };
 });

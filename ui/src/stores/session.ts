@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
-import { ApiError, api, setCsrfToken } from '../api/http';
+import { api, errorText, setCsrfToken } from '../api/http';
 import type { User } from '../api/types';
 
 interface SessionAnswer {
@@ -9,7 +9,11 @@ interface SessionAnswer {
   expiresAt?: string;
 }
 
-const SESSION_HINT = 'cairn.session';
+/** `GET /api/auth/session`: `user` is null when the browser holds no valid session. */
+interface SessionProbe {
+  user: User | null;
+  csrfToken?: string;
+}
 
 /** Who is logged in, what they may do, and the CSRF token of their session. */
 export const useSession = defineStore('session', () => {
@@ -27,32 +31,26 @@ export const useSession = defineStore('session', () => {
   }
 
   /**
-   * Asks the server once whether the browser holds a session cookie. The cookie is httpOnly, so a
-   * flag kept at login tells whether asking is worth it: a first visit goes straight to the login
-   * page without a refused request.
+   * Asks the server once whether the browser holds a session. The public session probe answers
+   * `user: null` rather than 401 when it does not, so a first visit logs no refused request.
    */
   async function restore(): Promise<void> {
     if (checked.value) return;
-    if (localStorage.getItem(SESSION_HINT) === null) {
-      checked.value = true;
-      return;
-    }
     try {
-      adopt(await api.get<SessionAnswer>('/api/auth/me'));
+      const answer = await api.get<SessionProbe>('/api/auth/session');
+      if (answer.user) adopt({ user: answer.user, csrfToken: answer.csrfToken ?? '' });
+      else forget();
       problem.value = null;
       checked.value = true;
     } catch (error) {
       user.value = null;
-      if (error instanceof ApiError && error.status === 401) {
-        localStorage.removeItem(SESSION_HINT);
-        checked.value = true;
-      } else problem.value = error instanceof Error ? error.message : String(error);
+      problem.value = errorText(error);
     }
   }
 
   async function login(email: string, password: string): Promise<void> {
     adopt(await api.post<SessionAnswer>('/api/auth/login', { email, password }));
-    localStorage.setItem(SESSION_HINT, '1');
+    problem.value = null;
     checked.value = true;
   }
 
@@ -66,7 +64,6 @@ export const useSession = defineStore('session', () => {
 
   /** Drops the session locally, e.g. when the server answered 401. */
   function forget() {
-    localStorage.removeItem(SESSION_HINT);
     user.value = null;
     setCsrfToken(null);
   }

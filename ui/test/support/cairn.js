@@ -17,7 +17,7 @@ export const ROOT = resolve(UI_DIR, '..');
 const CLI = join(ROOT, 'core/dist/cli/main.js');
 export const CHROMIUM = '/usr/bin/chromium';
 
-async function freePort() {
+export async function freePort() {
   const server = net.createServer();
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
   const { port } = server.address();
