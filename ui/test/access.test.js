@@ -50,6 +50,7 @@ describe('roles and validation in the console', () => {
       'rules',
       'sources',
       'resources',
+      'marketplace',
       'profiles',
       'events',
       'consents',
@@ -57,6 +58,36 @@ describe('roles and validation in the console', () => {
       'tokens',
       'audit',
     ]);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  it('sends a first visit to the login page without a refused request', async () => {
+    const { page, problems, context } = await openPage(browser, cairn.url);
+    await page.goto('/flows');
+    await page.locator('#login-email').waitFor();
+    assert.equal(new URL(page.url()).pathname, '/login');
+    assert.deepEqual(problems, []);
+    // After logging out, the next visit asks again and lands on the login page the same way.
+    await login(page, users.admin.email, users.admin.password);
+    await page.click('[data-testid=user-menu]');
+    await page.locator('.n-dropdown-option', { hasText: 'Log out' }).click();
+    await page.locator('#login-email').waitFor();
+    await page.goto('/');
+    await page.locator('#login-email').waitFor();
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  it('explains how to add a registry when none is configured, and lists the loaded plugins', async () => {
+    const { page, problems, context } = await navigation(users.admin);
+    await page.click('[data-nav=marketplace]');
+    await page.locator('[data-testid=no-registry]', { hasText: 'CAIRN_REGISTRIES' }).waitFor();
+    await page.click('.n-tabs-tab[data-name=installed]');
+    const logic = page.locator('[data-testid=installed-plugins] tr', { hasText: '@cairn/plugin-logic' });
+    await logic.locator('text=ships with Cairn').waitFor();
+    // What ships with Cairn is not uninstalled from the console.
+    assert.equal(await page.locator('[data-uninstall]').count(), 0);
     assert.deepEqual(problems, []);
     await context.close();
   });
