@@ -4,7 +4,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { launchBrowser, login, openPage, randomPassword, startCairn } from './support/cairn.js';
-import { SHOUT_README, startRegistry, textPlugin } from './support/registry.js';
+import { HOSTILE_MARKDOWN, SHOUT_README, startRegistry, textPlugin } from './support/registry.js';
+
+const README = SHOUT_README + HOSTILE_MARKDOWN;
 
 const SHOUT = '@acme/plugin-shout';
 const shout = (version) =>
@@ -27,8 +29,8 @@ describe('the marketplace', () => {
 
   before(async () => {
     registry = await startRegistry();
-    await registry.publish({ name: SHOUT, version: '0.1.0', source: shout('0.1.0'), readme: SHOUT_README });
-    await registry.publish({ name: SHOUT, version: '0.2.0', source: shout('0.2.0'), readme: SHOUT_README });
+    await registry.publish({ name: SHOUT, version: '0.1.0', source: shout('0.1.0'), readme: README });
+    await registry.publish({ name: SHOUT, version: '0.2.0', source: shout('0.2.0'), readme: README });
     await registry.deprecate(SHOUT, '0.1.0', 'Use 0.2.0, which adds a suffix.');
     await registry.publish({
       name: '@acme/plugin-whisper',
@@ -101,7 +103,7 @@ describe('the marketplace', () => {
     assert.equal(await readme.locator('table td', { hasText: 'suffix' }).count(), 1);
     assert.equal(await readme.locator('a[href="https://example.com/shout"][target=_blank]').count(), 1);
     assert.equal(await readme.locator('a[href="CHANGELOG.md"]').count(), 0, 'relative links stay text');
-    assert.equal(await readme.locator('script, img').count(), 0);
+    assert.equal(await readme.locator('script, img, a[href^=javascript]').count(), 0);
     assert.match(await readme.textContent(), /<script>window\.readmeRan = true<\/script>/);
     assert.equal(await page.evaluate(() => window.readmeRan), undefined);
     await page.locator('[data-testid=compatibility]', { hasText: 'works with this server' }).waitFor();

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { launchBrowser, login, openPage, ROOT, randomPassword, startCairn } from './support/cairn.js';
+import { SHOUT_README, startRegistry, textPlugin } from './support/registry.js';
 
 const keep = process.env.CAIRN_UI_SCREENSHOTS === '1';
 
@@ -131,7 +132,70 @@ async function seed(cairn) {
   return { flow, half, profile };
 }
 
+const NOTIFY_README = `# Notify team
+
+Posts a message to a team chat webhook when a flow reaches this node, and records on the profile
+when the team was last told.
+
+## Settings
+
+| field | meaning |
+|---|---|
+| suffix | text added after the message |
+| auth | the HTTP credentials of the webhook (a resource) |
+
+## Example
+
+\`\`\`json
+{ "suffix": " (VIP)", "auth": "team-chat-hook" }
+\`\`\`
+
+Questions and issues: [acme.example/notify](https://acme.example/notify).
+`;
+
+/** A registry with a few packages, so the marketplace has something to show. */
+async function seedRegistry() {
+  const registry = await startRegistry();
+  const publish = (options, readme) =>
+    registry.publish({
+      ...options,
+      source: textPlugin(options),
+      readme: readme ?? `# ${options.title}\n\n${options.description}\n`,
+    });
+  const shout = {
+    name: '@acme/plugin-shout',
+    node: 'shout',
+    title: 'Shout',
+    description: 'Makes event text loud and keeps it on the profile.',
+    transform: 'toUpperCase',
+  };
+  await publish({ ...shout, version: '0.1.0' }, SHOUT_README);
+  await publish({ ...shout, version: '0.2.0' }, SHOUT_README);
+  await registry.deprecate(shout.name, '0.1.0', 'Use 0.2.0, which adds a suffix.');
+  const notify = {
+    name: '@acme/plugin-notify',
+    node: 'notify',
+    title: 'Notify team',
+    description: 'Tells your team in chat when a customer does something worth knowing.',
+    transform: 'trim',
+    hosts: ['hooks.slack.com', 'chat.acme.example'],
+    resource: 'http-auth',
+  };
+  await publish({ ...notify, version: '1.0.0' }, NOTIFY_README);
+  await publish({ ...notify, version: '1.1.0' }, NOTIFY_README);
+  await publish({
+    name: '@acme/plugin-whisper',
+    version: '1.0.0',
+    node: 'whisper',
+    title: 'Whisper',
+    description: 'Makes event text quiet.',
+    transform: 'toLowerCase',
+  });
+  return registry;
+}
+
 describe('every console page', () => {
+  let registry;
   let cairn;
   let browser;
   let data;
@@ -139,7 +203,8 @@ describe('every console page', () => {
   const admin = { email: 'ada@example.com', name: 'Ada Lovelace', role: 'admin', password: randomPassword() };
 
   before(async () => {
-    cairn = await startCairn();
+    registry = await seedRegistry();
+    cairn = await startCairn({ CAIRN_REGISTRIES: registry.url, CAIRN_TRUSTED_KEYS: registry.publicKey });
     await cairn.createUser(admin);
     await cairn.createUser({
       email: 'mia@example.com',
@@ -155,6 +220,7 @@ describe('every console page', () => {
   after(async () => {
     await browser?.close();
     await cairn?.stop();
+    await registry?.stop();
   });
 
   it('opens each page without an error', async () => {
@@ -178,6 +244,7 @@ describe('every console page', () => {
       ['users', '/users', '.n-data-table-tr'],
       ['tokens', '/tokens', 'h1'],
       ['audit', '/audit', '.n-data-table-tr'],
+      ['marketplace', '/marketplace', '[data-testid=marketplace-results] li'],
     ];
     for (const [name, path, ready] of pages) {
       await page.goto(path);
@@ -186,6 +253,22 @@ describe('every console page', () => {
       await page.locator('.n-button--loading').waitFor({ state: 'detached' });
       await shot(name);
     }
+
+    // The dashboard counts the seeded events, and changes its window.
+    await page.goto('/');
+    await page.locator('[data-testid=events-total]').waitFor();
+    assert.notEqual((await page.locator('[data-testid=events-total]').textContent()).trim(), '0');
+    await page.click('[data-range=day]');
+    await page.locator('.n-card-header', { hasText: 'Events per hour' }).waitFor();
+
+    // A package page, and the approval step of an install.
+    await page.goto(`/marketplace/${encodeURIComponent('@acme/plugin-notify')}`);
+    await page.locator('[data-testid=readme] h2').waitFor();
+    await shot('marketplace-package');
+    await page.click('[data-testid=install]');
+    await page.locator('[data-testid=approval-dialog]').waitFor();
+    await shot('marketplace-approval');
+    await page.locator('[data-testid=approval-dialog]').getByRole('button', { name: 'Cancel' }).click();
 
     await page.goto('/sources');
     await page.locator('button:has-text("How to send")').first().click();

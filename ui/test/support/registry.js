@@ -121,10 +121,14 @@ export async function startRegistry(publisherName = 'acme') {
 
 /**
  * The source of a small plugin with one node that writes a text trait, as a publisher would write
- * it. `permissions.profile.write` declares the one profile path the node changes.
+ * it. `permissions.profile.write` declares the one profile path the node changes; `hosts` and
+ * `resource` add HTTP hosts and a credentials field to what it asks for.
  */
-export function textPlugin({ name, version, node, title, description, transform }) {
-  return `import { defineNode, definePlugin, Type } from '@cairn/sdk';
+export function textPlugin({ name, version, node, title, description, transform, hosts, resource }) {
+  const http = hosts ? `http: { hosts: ${JSON.stringify(hosts)} }, ` : '';
+  const auth = resource ? `, auth: Type.Optional(Resource('${resource}', { title: 'Credentials' }))` : '';
+  const resources = resource ? `resources: ['${resource}'],\n  ` : '';
+  return `import { defineNode, definePlugin, Resource, Type } from '@cairn/sdk';
 
 const node = defineNode({
   id: '${node}',
@@ -133,8 +137,8 @@ const node = defineNode({
   category: 'data',
   inputs: ['in'],
   outputs: ['out'],
-  permissions: { profile: { write: ['traits.${node}'] } },
-  config: Type.Object({ suffix: Type.String({ default: '!', title: 'Suffix' }) }),
+  ${resources}permissions: { ${http}profile: { write: ['traits.${node}'] } },
+  config: Type.Object({ suffix: Type.String({ default: '!', title: 'Suffix' })${auth} }),
   run(ctx) {
     const text = String(ctx.event.properties?.text ?? '').${transform}();
     ctx.profile.set('traits.${node}', text + ctx.config.suffix);
@@ -153,7 +157,7 @@ export default definePlugin({
 `;
 }
 
-/** A README with what a package may hold and the console must render harmlessly. */
+/** The README of the Shout package. */
 export const SHOUT_README = `# Shout
 
 Upper-cases the \`text\` property of an event and keeps it in the profile trait \`shout\`.
@@ -165,8 +169,12 @@ Upper-cases the \`text\` property of an event and keeps it in the profile trait 
 | suffix | added after the text, \`!\` by default |
 
 See [the project site](https://example.com/shout) or [the changelog](CHANGELOG.md).
+`;
 
+/** Markdown that must not run or load anything when the console shows a README. */
+export const HOSTILE_MARKDOWN = `
 <script>window.readmeRan = true</script>
 <img src="/missing.png" onerror="window.readmeRan = true">
 ![diagram](https://example.com/diagram.png)
+[click me](javascript:window.readmeRan=true)
 `;
