@@ -13,7 +13,7 @@ const OUTSIDE = /^(https?:|mailto:)/i;
 
 markdown.renderer.rules.link_open = (tokens, index) => {
   const token = tokens[index]!;
-  const href = token.attrGet('href') ?? '';
+  const href = String(token.attrGet('href') ?? '');
   if (!OUTSIDE.test(href)) {
     token.meta = { ...token.meta, inert: true };
     return '<span class="readme-link">';
@@ -30,7 +30,7 @@ markdown.renderer.rules.link_close = (tokens, index) => {
 };
 markdown.renderer.rules.image = (tokens, index, _options, env, self) => {
   const token = tokens[index]!;
-  const src = token.attrGet('src') ?? '';
+  const src = String(token.attrGet('src') ?? '');
   const alt = self.renderInlineAsText(token.children ?? [], _options, env) || 'image';
   const label = markdown.utils.escapeHtml(`${alt} (image)`);
   return /^https:/i.test(src)
