@@ -45,6 +45,21 @@ describe('the marketplace', () => {
       }),
       readme: '# Whisper\n\nLower-cases text.\n',
     });
+    // A package by a publisher whose key the server does not trust.
+    await registry.publish({
+      name: '@stranger/plugin-echo',
+      version: '1.0.0',
+      publisher: 'stranger',
+      source: textPlugin({
+        name: '@stranger/plugin-echo',
+        version: '1.0.0',
+        node: 'echo',
+        title: 'Echo',
+        description: 'Repeats event text.',
+        transform: 'trim',
+      }),
+      readme: '# Echo\n',
+    });
     cairn = await startCairn({ CAIRN_REGISTRIES: registry.url, CAIRN_TRUSTED_KEYS: registry.publicKey });
     await cairn.createUser(admin);
     await cairn.createUser(marketer);
@@ -245,6 +260,21 @@ describe('the marketplace', () => {
     assert.match(await page.locator('[data-testid=deployed-version]').textContent(), /not deployed/);
     assert.deepEqual(reloads, [], 'the errors were placed from the deploy answer, not by reloading the flow');
     // The browser logs the refused request itself; nothing else went wrong.
+    assert.deepEqual(problems, [
+      'console: Failed to load resource: the server responded with a status of 422 (Unprocessable Entity)',
+    ]);
+  });
+
+  it('says why a package signed by a key the server does not trust is refused', async () => {
+    const { page, problems } = await openPage(browser, cairn.url);
+    await login(page, admin.email, admin.password);
+    await page.goto(`/marketplace/${encodeURIComponent('@stranger/plugin-echo')}`);
+    await page.click('[data-testid=install]');
+    const refusal = page.locator('[data-testid=install-problem]');
+    await refusal.locator('text=which this server does not trust').waitFor();
+    assert.match(await refusal.textContent(), /If you trust the publisher, add their public key/);
+    assert.equal(await page.locator('[data-testid=approval-dialog]').count(), 0);
+    await page.locator('[data-testid=installed-versions]', { hasText: 'Not installed.' }).waitFor();
     assert.deepEqual(problems, [
       'console: Failed to load resource: the server responded with a status of 422 (Unprocessable Entity)',
     ]);

@@ -65,19 +65,29 @@ export async function startRegistry(publisherName = 'acme') {
     if (!answer.ok) throw new Error(`${method} ${path} → ${answer.status} ${text}`);
     return text ? JSON.parse(text) : undefined;
   };
-  const password = 'acme publishing passphrase';
-  await call('/api/publishers', {
-    json: { name: publisherName, email: `dev@${publisherName}.example`, password },
-  });
-  const { token } = await call('/api/auth/login', { json: { name: publisherName, password } });
-  const key = generateSigningKey();
-  await call('/api/keys', { json: { publicKey: key.publicKey }, token });
+  /** Signs a publisher up and registers a fresh signing key for them. */
+  const signUp = async (name) => {
+    const password = `${name} publishing passphrase`;
+    await call('/api/publishers', { json: { name, email: `dev@${name}.example`, password } });
+    const { token } = await call('/api/auth/login', { json: { name, password } });
+    const key = generateSigningKey();
+    await call('/api/keys', { json: { publicKey: key.publicKey }, token });
+    return { token, key };
+  };
+  const publishers = new Map([[publisherName, await signUp(publisherName)]]);
+  const { token, key } = publishers.get(publisherName);
 
   return {
     url,
+    /** The first publisher's public key: what a Cairn server trusts. */
     publicKey: key.publicKey,
-    /** Builds, packs, signs and publishes a plugin from its source (`export default definePlugin(…)`). */
-    async publish({ name, version, source, readme }) {
+    /**
+     * Builds, packs, signs and publishes a plugin from its source (`export default definePlugin(…)`),
+     * as the first publisher or as `publisher`, who is signed up with a key of their own when new.
+     */
+    async publish({ name, version, source, readme, publisher = publisherName }) {
+      if (!publishers.has(publisher)) publishers.set(publisher, await signUp(publisher));
+      const author = publishers.get(publisher);
       const dir = await mkdtemp(join(work, 'plugin-'));
       // The entry imports @cairn/sdk as a plugin project would; the workspace's copy answers.
       await mkdir(join(dir, 'node_modules/@cairn'), { recursive: true });
@@ -92,12 +102,12 @@ export async function startRegistry(publisherName = 'acme') {
       });
       return call(`/api/packages/${encodeURIComponent(name)}/${encodeURIComponent(version)}`, {
         method: 'PUT',
-        token,
+        token: author.token,
         body: tarball,
         headers: {
           'content-type': 'application/octet-stream',
-          'x-cairn-signature': signPackage(tarball, key.privateKey),
-          'x-cairn-key-id': key.keyId,
+          'x-cairn-signature': signPackage(tarball, author.key.privateKey),
+          'x-cairn-key-id': author.key.keyId,
         },
       });
     },
