@@ -8,9 +8,8 @@ import { isTransient } from './transaction.js';
  * Plain SQL for the hot path (collecting events, committing profile operations), where the ORM's
  * unit of work costs more than the database does. Statements are written once for both dialects;
  * the few differences (upserts, row locks, how dates and JSON are stored) live here. They run on
- * the native drivers with bound parameters, so each statement text is prepared once: the ORM's
- * connection inlines every value into the text, which costs an escape per value and a fresh
- * prepare per statement.
+ * the native drivers (see `sqliteRunner` and `mysqlRunner`), not through the ORM's connection,
+ * which formats every value into the statement text and, on SQLite, prepares every text afresh.
  */
 export interface SqlTransaction {
   readonly dialect: Dialect;
@@ -24,6 +23,10 @@ export interface SqlTransaction {
    */
   later(sql: string, params?: unknown[]): void;
 }
+
+const MAX_ATTEMPTS = 6;
+/** Statement texts kept (prepared, or built by `insertRows`); the hot path uses a few hundred. */
+const MAX_STATEMENTS = 1000;
 
 const placeholderTexts: string[] = [];
 
@@ -95,10 +98,6 @@ export function fromSqlDate(value: unknown): Date | null {
 export function fromSqlJson<T>(value: unknown): T {
   return (typeof value === 'string' ? JSON.parse(value) : value) as T;
 }
-
-const MAX_ATTEMPTS = 6;
-/** Prepared statements kept per connection; the hot path uses a few dozen texts. */
-const MAX_STATEMENTS = 1000;
 
 /** What the hot path needs of a better-sqlite3 statement and database. */
 interface SqliteStatement {
