@@ -128,7 +128,8 @@ export function pluginAdminRoutes(installer: PluginInstaller, store: PluginStore
     const query = validateMarketplace({ ...ctx.query });
     const source = registry(query.registry);
     const page = await source.json<{ manifest?: PluginManifest; latest?: string | null }>(
-      `/api/packages/${encodeURIComponent(ctx.params.name!)}`,
+      // The registry marks each version compatible or not with this server's plugin API.
+      `/api/packages/${encodeURIComponent(ctx.params.name!)}?cairn=${PLUGIN_API_VERSION}`,
     );
     if (!page) throw new ApiError(404, 'not_found', `${source.id} has no package "${ctx.params.name}".`);
     const manifest = page.manifest;
