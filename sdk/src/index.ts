@@ -1,3 +1,5 @@
+/** The schema builder for node configs, so a plugin needs no other dependency. */
+export { Type } from '@sinclair/typebox';
 export type { NodeOptions } from './authoring/define.js';
 export { defineNode, definePlugin, RESOURCE_KEYWORD, Resource } from './authoring/define.js';
 export { type NotationSources, notationContext } from './authoring/notation-context.js';
@@ -30,8 +32,6 @@ export type {
   ProfileOperation,
 } from './contract.js';
 export { operationTarget, PLUGIN_API_VERSION, profileWriteAllowed } from './contract.js';
-/** The schema builder for node configs, so a plugin needs no other dependency. */
-export { Type } from '@sinclair/typebox';
 /** Dot notation, text/object templates and the condition language; pure, safe to bundle into plugins. */
 export * as notation from './notation/index.js';
 export type { NodeCallOutcome, SandboxErrorCode, SandboxFailure } from './sandbox/errors.js';
