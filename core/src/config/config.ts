@@ -174,7 +174,10 @@ function registry(url: string): string {
 
 function trustedKey(key: string): string {
   if (!/^[A-Za-z0-9_-]{43}$/.test(key)) {
-    throw new ConfigError('CAIRN_TRUSTED_KEYS', `"${key}" is not an ed25519 public key (43 base64url characters)`);
+    throw new ConfigError(
+      'CAIRN_TRUSTED_KEYS',
+      `"${key}" is not an ed25519 public key (43 base64url characters)`,
+    );
   }
   return key;
 }
