@@ -1,6 +1,7 @@
 import { createPinia } from 'pinia';
 import { createApp } from 'vue';
 import App from './App.vue';
+import { buttonNames, cardHeading } from './a11y';
 import { setUnauthorizedHandler } from './api/http';
 import { router } from './router';
 import { useSession } from './stores/session';
@@ -10,6 +11,8 @@ const app = createApp(App);
 const pinia = createPinia();
 app.use(pinia);
 app.use(router);
+app.directive('card-heading', cardHeading);
+app.directive('button-names', buttonNames);
 
 setUnauthorizedHandler(() => {
   useSession(pinia).forget();
