@@ -21,6 +21,13 @@ export {
   WRITABLE_ROOTS,
 } from './operations.js';
 export {
+  DEFAULT_PREPARED_FLOWS,
+  PreparedFlow,
+  PreparedFlowCache,
+  prepareFlow,
+  type VersionedFlow,
+} from './prepared.js';
+export {
   DEFAULT_MAX_NODE_RUNS,
   type FlowRunResult,
   type JoinDelivery,

@@ -7,10 +7,11 @@ import type {
   PortEmission,
   ProfileOperation,
 } from '@cairn/sdk';
-import { analyzeGraph, type FlowGraph } from './graph.js';
-import { type FlowEdge, type FlowNode, parseFlow } from './model.js';
+import type { FlowGraph } from './graph.js';
+import type { FlowEdge, FlowNode } from './model.js';
 import { checkOutcome, type NodeRunFailure } from './node-result.js';
 import { applyOperations } from './operations.js';
+import { PreparedFlow, prepareFlow } from './prepared.js';
 
 /** Runs one node call; in the server the sandbox host, in tests a plain function table. */
 export interface NodeExecutor {
@@ -313,13 +314,14 @@ function invalidFlow(input: RunFlowInput, message: string): FlowRunResult {
 /**
  * Runs a flow for one event. The flow should have passed `validateFlow`; here only what the walk
  * relies on is checked again (shape, acyclic, exactly one node without incoming edges), and a
- * failure comes back as a result with `error.code` `invalid_flow`, never as an exception.
+ * failure comes back as a result with `error.code` `invalid_flow`, never as an exception. A flow
+ * that runs for many events can be checked once with `prepareFlow` and passed prepared.
  *
  * @example
  * const result = await runFlow(flow, { event, profile, session }, sandboxExecutor, { clock: performance.now.bind(performance) });
  */
 export async function runFlow(
-  flow: unknown,
+  flow: PreparedFlow | unknown,
   input: RunFlowInput,
   executor: NodeExecutor,
   options: RunFlowOptions,
@@ -328,18 +330,8 @@ export async function runFlow(
   if (!Number.isInteger(maxNodeRuns) || maxNodeRuns < 1) {
     throw new RangeError(`maxNodeRuns must be a positive integer, got ${maxNodeRuns}`);
   }
-  const parsed = parseFlow(flow);
-  if (!parsed.ok) return invalidFlow(input, parsed.errors.map((error) => error.message).join('; '));
-  const { graph, errors } = analyzeGraph(parsed.flow);
-  if (errors.length > 0) return invalidFlow(input, errors.map((error) => error.message).join('; '));
-  const roots = graph.order.filter((id) => graph.incoming.get(id)!.length === 0);
-  if (roots.length !== 1) {
-    const found = roots.length === 0 ? 'none' : roots.join(', ');
-    return invalidFlow(
-      input,
-      `flow must have exactly one node without incoming edges (its start node); found ${found}`,
-    );
-  }
+  const { graph, invalid } = flow instanceof PreparedFlow ? flow : prepareFlow(flow);
+  if (graph === undefined) return invalidFlow(input, invalid!);
   return new FlowRun(graph, input, executor, options.clock, maxNodeRuns).walk();
 }
 

@@ -1,6 +1,12 @@
 import type { JsonObject, NodeRunInput } from '@cairn/sdk';
 import { type PluginSandbox, parseSealed } from '@cairn/sdk/sandbox';
-import { type FlowNode, type NodeExecutor, runFlow, type TraceEntry } from '../engine/index.js';
+import {
+  type FlowNode,
+  type NodeExecutor,
+  PreparedFlowCache,
+  runFlow,
+  type TraceEntry,
+} from '../engine/index.js';
 import type { EventRunRequest, EventRunResult } from './protocol.js';
 
 /**
@@ -42,20 +48,28 @@ function timingsOnly(entry: TraceEntry): TraceEntry {
 }
 
 /**
+ * The graphs of the deployed flow versions this process has run, checked and indexed once: a
+ * deployed version never changes, so its events skip parsing and analysing the graph again.
+ */
+const deployed = new PreparedFlowCache();
+
+/**
  * Runs every flow of one event in order. Each flow sees the profile as the flows before it left
  * it; the operations of all flows are returned for the host to commit in one transaction.
+ * Deployed graphs are taken from `prepared` (by flow id and version), drafts prepared per run.
  */
 export async function runEvent(
   request: EventRunRequest,
   lookup: SandboxLookup,
   maxNodeRuns: number,
+  prepared: PreparedFlowCache = deployed,
 ): Promise<EventRunResult> {
   const executor = executorFor(lookup);
   const result: EventRunResult = { status: 'ok', operations: [], ux: [], response: {}, flows: [] };
   let profile = request.profile;
   for (const flow of request.flows) {
     const run = await runFlow(
-      flow.graph,
+      prepared.prepare(flow),
       {
         event: request.event,
         profile,
