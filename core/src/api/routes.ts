@@ -22,33 +22,32 @@ export function apiRoutes(db: Database, sources: SourceRegistry, audit: AuditLog
     ctx.body = viewOf(source);
     await audit.record(ctx, { action: 'create', objectType: 'source', objectId: source.id, after: ctx.body });
   });
+  /** The source's view, or a 404: read before a change so the audit log has the "before". */
+  const existing = async (id: string) => {
+    const source = await sources.find(id);
+    if (!source) throw new ApiError(404, 'not_found', `Event source "${id}" does not exist.`);
+    return viewOf(source);
+  };
   router.get('/sources/:id', async (ctx) => {
-    const source = await sources.find(ctx.params.id!);
-    if (!source) throw new ApiError(404, 'not_found', `Event source "${ctx.params.id}" does not exist.`);
-    ctx.body = viewOf(source);
+    ctx.body = await existing(ctx.params.id!);
   });
   router.put('/sources/:id', async (ctx) => {
     const input = validateSource(ctx.request.body);
-    const current = await sources.find(ctx.params.id!);
+    const before = await existing(ctx.params.id!);
     ctx.body = viewOf(await sources.replace(ctx.params.id!, input));
     await audit.record(ctx, {
-      action: current ? 'update' : 'create',
+      action: 'update',
       objectType: 'source',
       objectId: ctx.params.id!,
-      before: current ? viewOf(current) : undefined,
+      before,
       after: ctx.body,
     });
   });
   router.delete('/sources/:id', async (ctx) => {
-    const current = await sources.find(ctx.params.id!);
+    const before = await existing(ctx.params.id!);
     await sources.remove(ctx.params.id!);
     ctx.status = 204;
-    await audit.record(ctx, {
-      action: 'delete',
-      objectType: 'source',
-      objectId: ctx.params.id!,
-      before: current ? viewOf(current) : undefined,
-    });
+    await audit.record(ctx, { action: 'delete', objectType: 'source', objectId: ctx.params.id!, before });
   });
 
   addProfileRoutes(router, db, audit);

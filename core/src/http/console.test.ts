@@ -1,4 +1,5 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
@@ -7,19 +8,37 @@ import { startTestServer, type TestServer } from '../test-support/server.js';
 
 const [sqlite] = testDialects();
 
+/** A GET with the path exactly as given (no URL normalisation). */
+function rawGet(base: string, path: string): Promise<{ status: number; body: string }> {
+  const { hostname, port } = new URL(base);
+  return new Promise((resolve, reject) => {
+    const req = request({ hostname, port, path, method: 'GET', headers: { accept: 'text/html' } }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject).end();
+  });
+}
+
 describe('the console at /', () => {
   let server: TestServer;
-  const dir = mkdtempSync(join(tmpdir(), 'cairn-console-'));
+  // The console folder sits beside a package.json, so a path escaping it would show.
+  const root = mkdtempSync(join(tmpdir(), 'cairn-console-'));
+  const dir = join(root, 'dist');
 
   before(async () => {
-    mkdirSync(join(dir, 'assets'));
+    mkdirSync(join(dir, 'assets'), { recursive: true });
+    writeFileSync(join(root, 'package.json'), '{"name": "secret-package"}');
+    writeFileSync(join(dir, 'a b.js'), 'spaced');
     writeFileSync(join(dir, 'index.html'), '<!doctype html><title>Cairn console</title>');
     writeFileSync(join(dir, 'assets', 'app-1a2b.js'), 'console.log("cairn")');
     server = await startTestServer(sqlite!, { CAIRN_CONSOLE_DIR: dir });
   });
   after(async () => {
     await server.stop();
-    rmSync(dir, { recursive: true, force: true });
+    rmSync(root, { recursive: true, force: true });
   });
 
   it('serves the page at / and for deep links, never cached', async () => {
@@ -38,6 +57,8 @@ describe('the console at /', () => {
     expect(asset.headers.get('cache-control')).to.contain('immutable');
     expect(asset.headers.get('content-type')).to.contain('javascript');
     expect((await server.request('/assets/gone.js')).status).to.equal(404);
+    const spaced = await server.request('/a%20b.js');
+    expect(await spaced.text()).to.equal('spaced');
   });
 
   it('leaves the API, the collector and files outside the folder alone', async () => {
@@ -45,7 +66,13 @@ describe('the console at /', () => {
     expect(api.status).to.equal(401);
     expect(api.headers.get('content-type')).to.contain('json');
     expect((await server.request('/healthz')).status).to.equal(200);
-    const outside = await fetch(`${server.url}/%2e%2e/package.json`);
-    expect(await outside.text()).not.to.contain('"name"');
+    // fetch would normalise `..` away; a raw request sends the path as an attacker would.
+    for (const path of ['/../package.json', '/%2e%2e/package.json', '/assets/..%2f..%2fpackage.json']) {
+      const { status, body } = await rawGet(server.url, path);
+      expect(body, path).not.to.contain('secret-package');
+      // Either refused, or a page path the console's router answers with its index page.
+      if (status === 200) expect(body, path).to.contain('Cairn console');
+      else expect(status, path).to.be.oneOf([400, 403, 404]);
+    }
   });
 });

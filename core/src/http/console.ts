@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { send } from '@koa/send';
 import type { Context, Next } from 'koa';
+import { ApiError } from './errors.js';
 
 /** Where `npm run build` puts the console (the `ui` package) next to this package. */
 export const DEFAULT_CONSOLE_DIR = fileURLToPath(new URL('../../../ui/dist/', import.meta.url));
@@ -14,7 +15,8 @@ const SERVER_PATH = /^\/(api|track|collect|customer|healthz|readyz|metrics|socke
  * Serves the built console at `/`: its files, and `index.html` for any other page path so the
  * console's router can handle deep links. Hashed assets are cached for a year, the page never.
  */
-export function consoleFiles(root: string = DEFAULT_CONSOLE_DIR) {
+export function consoleFiles(folder: string = DEFAULT_CONSOLE_DIR) {
+  const root = resolve(folder);
   const built = existsSync(join(root, 'index.html'));
   return async (ctx: Context, next: Next): Promise<void> => {
     if ((ctx.method !== 'GET' && ctx.method !== 'HEAD') || SERVER_PATH.test(ctx.path)) return next();
@@ -30,8 +32,14 @@ export function consoleFiles(root: string = DEFAULT_CONSOLE_DIR) {
     ctx.set('Referrer-Policy', 'same-origin');
     const asset = ctx.path.startsWith('/assets/');
     const file = ctx.path === '/' ? '/index.html' : ctx.path;
-    const target = join(root, file);
-    if (!target.startsWith(root)) return next();
+    // Checked as `send` will read it: decoded, and inside the folder.
+    let target: string;
+    try {
+      target = resolve(root, `.${decodeURIComponent(file)}`);
+    } catch {
+      throw new ApiError(400, 'bad_path', 'The path is not valid percent-encoding.');
+    }
+    if (target !== root && !target.startsWith(`${root}${sep}`)) return next();
     if (existsSync(target)) {
       ctx.set('Cache-Control', asset ? 'public, max-age=31536000, immutable' : 'no-cache');
       await send(ctx, file, { root, hidden: false });

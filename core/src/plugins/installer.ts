@@ -278,19 +278,22 @@ export class PluginInstaller {
   async usedBy(name: string, version: string): Promise<{ id: string; name: string; version: number }[]> {
     const em = this.db.em();
     const flows = await em.find(FlowSchema, { deployedVersion: { $ne: null } });
-    const users = [];
-    for (const flow of flows) {
-      const deployed = await em.findOne(FlowVersionSchema, {
-        flowId: flow.id,
-        version: flow.deployedVersion!,
-      });
-      const nodes =
-        (deployed?.graph as { nodes?: { data?: { plugin?: string; version?: string } }[] })?.nodes ?? [];
-      if (nodes.some((n) => n.data?.plugin === name && n.data?.version === version)) {
-        users.push({ id: flow.id, name: flow.name, version: flow.deployedVersion! });
-      }
-    }
-    return users;
+    if (flows.length === 0) return [];
+    const deployed = await em.find(FlowVersionSchema, {
+      $or: flows.map((flow) => ({ flowId: flow.id, version: flow.deployedVersion! })),
+    });
+    const uses = new Set(
+      deployed
+        .filter((v) =>
+          ((v.graph as { nodes?: { data?: { plugin?: string; version?: string } }[] }).nodes ?? []).some(
+            (n) => n.data?.plugin === name && n.data?.version === version,
+          ),
+        )
+        .map((v) => v.flowId),
+    );
+    return flows
+      .filter((flow) => uses.has(flow.id))
+      .map((flow) => ({ id: flow.id, name: flow.name, version: flow.deployedVersion! }));
   }
 
   async uninstall(name: string, version: string, actor: string): Promise<InstalledPlugin> {

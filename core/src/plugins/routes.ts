@@ -1,4 +1,5 @@
 import { PLUGIN_API_VERSION, type PluginManifest } from '@cairn/sdk';
+import { validatePluginManifest } from '@cairn/sdk/manifest';
 import Router from '@koa/router';
 import { type Static, Type } from '@sinclair/typebox';
 import semver from 'semver';
@@ -132,7 +133,9 @@ export function pluginAdminRoutes(installer: PluginInstaller, store: PluginStore
       `/api/packages/${encodeURIComponent(ctx.params.name!)}?cairn=${PLUGIN_API_VERSION}`,
     );
     if (!page) throw new ApiError(404, 'not_found', `${source.id} has no package "${ctx.params.name}".`);
-    const manifest = page.manifest;
+    // The registry's word is not trusted: only a valid manifest is summarised.
+    const manifest =
+      page.manifest && validatePluginManifest(page.manifest).length === 0 ? page.manifest : undefined;
     ctx.body = {
       registry: source.id,
       ...page,

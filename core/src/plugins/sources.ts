@@ -1,6 +1,8 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readPluginPackage } from '@cairn/sdk/package';
+import { Type } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
 import semver from 'semver';
 import { ApiError } from '../http/errors.js';
 
@@ -23,6 +25,14 @@ export interface PackageSource {
 }
 
 const MAX_PACKAGE_BYTES = 5 * 1024 * 1024;
+
+/** What a registry says of a version; nothing else of its answer is used. */
+const VersionRecordSchema = Type.Object({
+  integrity: Type.String({ pattern: '^sha512-[A-Za-z0-9+/]+={0,2}$' }),
+  signature: Type.String({ minLength: 1, maxLength: 512 }),
+  keyId: Type.String({ pattern: '^[0-9a-f]{16}$' }),
+  publisher: Type.String({ minLength: 1, maxLength: 191 }),
+});
 const TIMEOUT_MS = 15_000;
 
 async function readCapped(response: Response, url: string): Promise<Buffer> {
@@ -72,10 +82,15 @@ export class RegistrySource implements PackageSource {
 
   async fetch(name: string, version: string): Promise<FetchedPackage | null> {
     const base = `/api/packages/${encodeURIComponent(name)}/${encodeURIComponent(version)}`;
-    const meta = await this.json<{ integrity: string; signature: string; keyId: string; publisher: string }>(
-      base,
-    );
-    if (!meta) return null;
+    const meta = await this.json<unknown>(base);
+    if (meta === null) return null;
+    if (!Value.Check(VersionRecordSchema, meta)) {
+      throw new ApiError(
+        502,
+        'registry_error',
+        `The registry ${this.id} answered an invalid record for ${name}@${version}.`,
+      );
+    }
     const response = await this.get(`${base}/tarball`);
     if (!response) return null;
     return {
@@ -89,8 +104,8 @@ export class RegistrySource implements PackageSource {
   }
 
   async latest(name: string): Promise<string | null> {
-    const page = await this.json<{ latest: string | null }>(`/api/packages/${encodeURIComponent(name)}`);
-    return page?.latest ?? null;
+    const page = await this.json<{ latest?: unknown }>(`/api/packages/${encodeURIComponent(name)}`);
+    return typeof page?.latest === 'string' && semver.valid(page.latest) ? page.latest : null;
   }
 }
 
