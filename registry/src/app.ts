@@ -1,9 +1,9 @@
 import '@koa/bodyparser';
+import { errorHandler } from '@cairn/core/http/errors';
 import { bodyParser } from '@koa/bodyparser';
 import Koa from 'koa';
 import type { Logger } from 'pino';
 import type { RegistryConfig } from './config.js';
-import { errorHandler } from './http/errors.js';
 import { healthRoutes } from './http/health.js';
 import { openApiRoutes } from './http/openapi.js';
 import { Catalog } from './packages/catalog.js';

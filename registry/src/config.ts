@@ -1,4 +1,15 @@
-import { isAbsolute, join, resolve } from 'node:path';
+import { resolve } from 'node:path';
+import {
+  boolean,
+  byteSize,
+  ConfigError,
+  databaseUrl,
+  type Env,
+  integer,
+  LOG_LEVELS,
+} from '@cairn/core/config/env';
+
+export { ConfigError } from '@cairn/core/config/env';
 
 /**
  * Registry configuration, read once from the environment at start and passed down.
@@ -32,81 +43,6 @@ export interface RegistryConfig {
   logLevel: string;
 }
 
-export class ConfigError extends Error {
-  constructor(
-    readonly variable: string,
-    message: string,
-  ) {
-    super(`${variable}: ${message}`);
-    this.name = 'ConfigError';
-  }
-}
-
-type Env = Record<string, string | undefined>;
-
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
-
-function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `expected a whole number, got "${raw}"`);
-  const value = Number(raw);
-  if (value < min || value > max)
-    throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
-  return value;
-}
-
-const SIZE_UNITS: Record<string, number> = {
-  '': 1,
-  b: 1,
-  kb: 1024,
-  kib: 1024,
-  mb: 1024 ** 2,
-  mib: 1024 ** 2,
-};
-
-/** Accepts `5242880`, `512kb`, `5mb`, `5MiB`. */
-function byteSize(env: Env, name: string, fallback: number, max: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const match = /^(\d+)\s*([a-z]*)$/i.exec(raw.trim());
-  const unit = match ? SIZE_UNITS[match[2]!.toLowerCase()] : undefined;
-  if (!match || unit === undefined)
-    throw new ConfigError(name, `expected a size such as 5242880, 512kb or 5mb, got "${raw}"`);
-  const value = Number(match[1]) * unit;
-  if (value < 1024 || value > max)
-    throw new ConfigError(name, `must be between 1kb and ${max / 1024 ** 2}mb, got ${value} bytes`);
-  return value;
-}
-
-function boolean(env: Env, name: string, fallback: boolean): boolean {
-  const raw = env[name]?.toLowerCase();
-  if (raw === undefined || raw === '') return fallback;
-  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
-  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
-  throw new ConfigError(name, `expected true or false, got "${env[name]}"`);
-}
-
-function databaseUrl(env: Env, dataDir: string): string {
-  const name = 'CAIRN_REGISTRY_DATABASE_URL';
-  const raw = env[name];
-  if (raw === undefined || raw === '' || raw === 'sqlite:')
-    return `sqlite:${join(dataDir, 'registry.sqlite')}`;
-  if (raw.startsWith('sqlite:')) {
-    const file = raw.slice('sqlite:'.length);
-    return `sqlite:${file === ':memory:' || isAbsolute(file) ? file : resolve(file)}`;
-  }
-  if (/^(mysql|mariadb):\/\//.test(raw)) {
-    try {
-      new URL(raw);
-    } catch {
-      throw new ConfigError(name, 'is not a valid URL');
-    }
-    return raw;
-  }
-  throw new ConfigError(name, 'must start with sqlite: or mysql://');
-}
-
 /** Reads and validates the configuration; throws `ConfigError` naming the variable at fault. */
 export function loadRegistryConfig(env: Env = process.env): RegistryConfig {
   const dataDir = resolve(env.CAIRN_REGISTRY_DATA_DIR || './registry-data');
@@ -129,7 +65,7 @@ export function loadRegistryConfig(env: Env = process.env): RegistryConfig {
     port: integer(env, 'CAIRN_REGISTRY_PORT', 8690, 0, 65535),
     host: env.CAIRN_REGISTRY_HOST || '0.0.0.0',
     dataDir,
-    databaseUrl: databaseUrl(env, dataDir),
+    databaseUrl: databaseUrl(env, 'CAIRN_REGISTRY_DATABASE_URL', dataDir, 'registry.sqlite'),
     maxPackageBytes,
     maxUnpackedBytes,
     openSignup: boolean(env, 'CAIRN_REGISTRY_OPEN_SIGNUP', true),

@@ -1,4 +1,7 @@
-import { isAbsolute, join, resolve } from 'node:path';
+import { resolve } from 'node:path';
+import { boolean, byteSize, ConfigError, databaseUrl, type Env, integer, LOG_LEVELS } from './env.js';
+
+export { ConfigError } from './env.js';
 
 /**
  * Server configuration, read once from the environment at start and passed down.
@@ -76,78 +79,6 @@ export interface CairnConfig {
   packageDirs: string[];
 }
 
-export class ConfigError extends Error {
-  constructor(
-    readonly variable: string,
-    message: string,
-  ) {
-    super(`${variable}: ${message}`);
-    this.name = 'ConfigError';
-  }
-}
-
-type Env = Record<string, string | undefined>;
-
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
-
-function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `expected a whole number, got "${raw}"`);
-  const value = Number(raw);
-  if (value < min || value > max)
-    throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
-  return value;
-}
-
-const SIZE_UNITS: Record<string, number> = {
-  '': 1,
-  b: 1,
-  kb: 1024,
-  kib: 1024,
-  mb: 1024 ** 2,
-  mib: 1024 ** 2,
-};
-
-/** Accepts `1048576`, `512kb`, `1mb`, `1MiB`. */
-function byteSize(env: Env, name: string, fallback: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const match = /^(\d+)\s*([a-z]*)$/i.exec(raw.trim());
-  const unit = match ? SIZE_UNITS[match[2]!.toLowerCase()] : undefined;
-  if (!match || unit === undefined)
-    throw new ConfigError(name, `expected a size such as 1048576, 512kb or 1mb, got "${raw}"`);
-  const value = Number(match[1]) * unit;
-  if (value < 1024 || value > 64 * 1024 ** 2) throw new ConfigError(name, 'must be between 1kb and 64mb');
-  return value;
-}
-
-function boolean(env: Env, name: string, fallback: boolean): boolean {
-  const raw = env[name]?.toLowerCase();
-  if (raw === undefined || raw === '') return fallback;
-  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
-  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
-  throw new ConfigError(name, `expected true or false, got "${env[name]}"`);
-}
-
-function databaseUrl(env: Env, dataDir: string): string {
-  const raw = env.CAIRN_DATABASE_URL;
-  if (raw === undefined || raw === '' || raw === 'sqlite:') return `sqlite:${join(dataDir, 'cairn.sqlite')}`;
-  if (raw.startsWith('sqlite:')) {
-    const file = raw.slice('sqlite:'.length);
-    return `sqlite:${file === ':memory:' || isAbsolute(file) ? file : resolve(file)}`;
-  }
-  if (/^mysql:\/\//.test(raw) || /^mariadb:\/\//.test(raw)) {
-    try {
-      new URL(raw);
-    } catch {
-      throw new ConfigError('CAIRN_DATABASE_URL', 'is not a valid URL');
-    }
-    return raw;
-  }
-  throw new ConfigError('CAIRN_DATABASE_URL', 'must start with sqlite: or mysql://');
-}
-
 /** A comma-separated list; blanks dropped. */
 function list(raw: string | undefined): string[] {
   return (raw ?? '')
@@ -203,7 +134,7 @@ export function loadConfig(env: Env = process.env): CairnConfig {
     port: integer(env, 'CAIRN_PORT', 8686, 0, 65535),
     host: env.CAIRN_HOST || '0.0.0.0',
     dataDir,
-    databaseUrl: databaseUrl(env, dataDir),
+    databaseUrl: databaseUrl(env, 'CAIRN_DATABASE_URL', dataDir, 'cairn.sqlite'),
     adminToken,
     secretKey: env.CAIRN_SECRET_KEY || undefined,
     auth: {
@@ -213,7 +144,7 @@ export function loadConfig(env: Env = process.env): CairnConfig {
       initialAdminEmail: (env.CAIRN_INITIAL_ADMIN_EMAIL || 'admin@localhost').toLowerCase(),
       initialAdminPassword: initialPassword(env.CAIRN_INITIAL_ADMIN_PASSWORD),
     },
-    maxBodyBytes: byteSize(env, 'CAIRN_MAX_BODY', 1024 * 1024),
+    maxBodyBytes: byteSize(env, 'CAIRN_MAX_BODY', 1024 * 1024, 64 * 1024 ** 2),
     maxEventsPerRequest: integer(env, 'CAIRN_MAX_EVENTS', 100, 1, 10000),
     writeLanes: integer(env, 'CAIRN_WRITE_LANES', 4, 1, 64),
     maxWriteGroup: integer(env, 'CAIRN_WRITE_GROUP', 64, 1, 1000),

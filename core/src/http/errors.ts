@@ -45,14 +45,16 @@ interface BodyParserFailure {
 }
 
 /** Maps body-parser failures to API errors; anything else unknown becomes a logged 500. */
-function toApiError(error: unknown, maxBodyBytes: number): ApiError | undefined {
+function toApiError(error: unknown, maxBodyBytes?: number): ApiError | undefined {
   if (error instanceof ApiError) return error;
   const failure = error as BodyParserFailure;
   if (failure?.type === 'entity.too.large' || failure?.status === 413) {
     return new ApiError(
       413,
       'payload_too_large',
-      `The request body is larger than the limit of ${maxBodyBytes} bytes.`,
+      maxBodyBytes === undefined
+        ? 'The request body is too large.'
+        : `The request body is larger than the limit of ${maxBodyBytes} bytes.`,
     );
   }
   if (failure?.type === 'entity.parse.failed' || (failure?.status === 400 && error instanceof SyntaxError)) {
@@ -76,7 +78,7 @@ function toApiError(error: unknown, maxBodyBytes: number): ApiError | undefined 
 }
 
 /** Outermost middleware: every failure leaves as `{error:{code,message,path?}}`. */
-export function errorHandler(logger: Logger, maxBodyBytes: number) {
+export function errorHandler(logger: Logger, maxBodyBytes?: number) {
   return async (ctx: Context, next: Next): Promise<void> => {
     try {
       await next();
@@ -88,6 +90,8 @@ export function errorHandler(logger: Logger, maxBodyBytes: number) {
       }
     } catch (error) {
       const apiError = toApiError(error, maxBodyBytes);
+      // Headers a handler set for a success (an ETag, a download name) do not belong to the error.
+      for (const header of ['etag', 'content-disposition', 'cache-control']) ctx.remove(header);
       if (apiError) {
         ctx.status = apiError.status;
         ctx.body = apiError.toJSON();

@@ -1,3 +1,4 @@
+import { testDialects } from '@cairn/core/test-support/databases';
 import { signPackage } from '@cairn/sdk/package';
 import type Router from '@koa/router';
 import { Validator } from '@seriousme/openapi-schema-validator';
@@ -6,7 +7,6 @@ import addFormatsModule from 'ajv-formats';
 import { expect } from 'chai';
 import { packageRoutes } from '../packages/routes.js';
 import { publisherRoutes } from '../publishers/routes.js';
-import { testDialects } from '../test-support/databases.js';
 import {
   manifest,
   PASSWORD,

@@ -1,5 +1,5 @@
+import { ApiError } from '@cairn/core/http/errors';
 import type { Context } from 'koa';
-import { ApiError } from './errors.js';
 
 const TARBALL_TYPES = new Set(['application/octet-stream', 'application/gzip', 'application/x-gzip']);
 

@@ -1,6 +1,6 @@
+import { testDialects } from '@cairn/core/test-support/databases';
 import { integrityOf } from '@cairn/sdk/package';
 import { expect } from 'chai';
-import { testDialects } from '../test-support/databases.js';
 import {
   errorOf,
   release,

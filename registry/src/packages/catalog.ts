@@ -1,5 +1,5 @@
+import { ApiError } from '@cairn/core/http/errors';
 import semver from 'semver';
-import { ApiError } from '../http/errors.js';
 import {
   type Package,
   PackageSchema,

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { testDialects } from '@cairn/core/test-support/databases';
 import { expect } from 'chai';
-import { testDialects } from '../test-support/databases.js';
 import {
   manifest,
   PASSWORD,

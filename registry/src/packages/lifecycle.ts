@@ -1,5 +1,5 @@
+import { ApiError } from '@cairn/core/http/errors';
 import { raw } from '@mikro-orm/core';
-import { ApiError } from '../http/errors.js';
 import {
   PackageSchema,
   type PackageVersion,

@@ -1,5 +1,5 @@
+import { ApiError } from '@cairn/core/http/errors';
 import semver from 'semver';
-import { ApiError } from '../http/errors.js';
 
 /** npm's rules for new package names, as the SDK manifest checks them, at most 214 characters. */
 const PACKAGE_NAME = /^(@[a-z0-9][a-z0-9._-]*\/)?[a-z0-9][a-z0-9._-]*$/;

@@ -2,11 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { testDialects } from '@cairn/core/test-support/databases';
 import type { PluginManifest } from '@cairn/sdk';
 import { integrityOf, signPackage } from '@cairn/sdk/package';
 import { expect } from 'chai';
 import { create as createTar } from 'tar';
-import { testDialects } from '../test-support/databases.js';
 import {
   errorOf,
   manifest,

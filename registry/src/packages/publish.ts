@@ -1,3 +1,4 @@
+import { ApiError } from '@cairn/core/http/errors';
 import {
   integrityOf,
   PackageError,
@@ -6,7 +7,6 @@ import {
   verifyPackageSignature,
 } from '@cairn/sdk/package';
 import { v7 as uuidv7 } from 'uuid';
-import { ApiError } from '../http/errors.js';
 import type { SigningKeys } from '../publishers/keys.js';
 import {
   type Package,

@@ -1,9 +1,9 @@
+import { ApiError } from '@cairn/core/http/errors';
+import { validator } from '@cairn/core/http/validation';
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import type { Logger } from 'pino';
-import { ApiError } from '../http/errors.js';
 import { readTarball } from '../http/raw-body.js';
-import { validator } from '../http/validation.js';
 import { requirePublisher } from '../publishers/guard.js';
 import type { PublisherTokens } from '../publishers/tokens.js';
 import type { Database } from '../storage/orm.js';

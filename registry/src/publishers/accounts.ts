@@ -1,6 +1,6 @@
+import { ApiError } from '@cairn/core/http/errors';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { v7 as uuidv7 } from 'uuid';
-import { ApiError } from '../http/errors.js';
 import { PackageSchema, type Publisher, PublisherSchema, SigningKeySchema } from '../storage/entities.js';
 import type { Database } from '../storage/orm.js';
 import { keyView } from './keys.js';

@@ -1,5 +1,5 @@
+import { ApiError } from '@cairn/core/http/errors';
 import type { Context } from 'koa';
-import { ApiError } from '../http/errors.js';
 import type { Publisher } from '../storage/entities.js';
 import type { PublisherTokens } from './tokens.js';
 

@@ -1,7 +1,7 @@
 import { createPublicKey } from 'node:crypto';
+import { ApiError } from '@cairn/core/http/errors';
 import { keyIdOf } from '@cairn/sdk/package';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
-import { ApiError } from '../http/errors.js';
 import { type Publisher, type SigningKey, SigningKeySchema } from '../storage/entities.js';
 import type { Database } from '../storage/orm.js';
 import type { KeyInput, KeyView } from './schemas.js';

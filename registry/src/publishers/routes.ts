@@ -1,9 +1,9 @@
+import { ApiError } from '@cairn/core/http/errors';
+import { validator } from '@cairn/core/http/validation';
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import type { Logger } from 'pino';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
-import { ApiError } from '../http/errors.js';
-import { validator } from '../http/validation.js';
 import { accountView, type Publishers } from './accounts.js';
 import { bearerOf, requirePublisher } from './guard.js';
 import { keyView, type SigningKeys } from './keys.js';

@@ -1,6 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { ApiError } from '@cairn/core/http/errors';
 import { v7 as uuidv7 } from 'uuid';
-import { ApiError } from '../http/errors.js';
 import {
   type Publisher,
   PublisherSchema,

@@ -1,5 +1,5 @@
+import { testDialects } from '@cairn/core/test-support/databases';
 import { expect } from 'chai';
-import { testDialects } from '../test-support/databases.js';
 import { openDatabase } from './orm.js';
 
 const TABLES = [

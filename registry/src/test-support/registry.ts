@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { TestDialect } from '@cairn/core/test-support/databases';
 import type { PluginManifest } from '@cairn/sdk';
 import {
   generateSigningKey,
@@ -12,7 +13,6 @@ import {
 import { pino } from 'pino';
 import { loadRegistryConfig } from '../config.js';
 import { type RunningRegistry, startRegistry } from '../server.js';
-import type { TestDialect } from './databases.js';
 
 export const TEST_ADMIN_TOKEN = 'test-registry-admin-token-0123';
 export const PASSWORD = 'correct horse battery staple';
