@@ -20,7 +20,8 @@ import { resourceRoutes } from '../resources/routes.js';
 import { SourceInputSchema } from '../sources/sources.js';
 import { testDialects } from '../test-support/databases.js';
 import { startTestServer, type TestServer } from '../test-support/server.js';
-import { openApiDocument, openApiPath, openApiRoutes } from './openapi.js';
+import { openApiDocument, openApiRoutes } from './openapi.js';
+import { openApiPath } from './openapi-json.js';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
 

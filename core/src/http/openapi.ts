@@ -5,6 +5,7 @@ import { send } from '@koa/send';
 import type { TSchema } from '@sinclair/typebox';
 import { ROUTE_PERMISSIONS } from '../auth/permissions.js';
 import { ApiError } from './errors.js';
+import { openApiPath, openApiSchemas } from './openapi-json.js';
 import {
   COMPONENT_SCHEMAS,
   type ErrorStatus,
@@ -15,31 +16,7 @@ import {
 
 const require = createRequire(import.meta.url);
 
-const componentNames = new Map<unknown, string>(
-  Object.entries(COMPONENT_SCHEMAS).map(([name, schema]) => [schema, name]),
-);
-
-/**
- * A TypeBox schema as JSON Schema 2020-12, the dialect of OpenAPI 3.1: TypeBox's symbol keys
- * (`Kind`, `Optional`) are left out, and a nested schema that is itself a component becomes a
- * `$ref` to it.
- */
-function jsonSchema(value: unknown, root = true): unknown {
-  if (Array.isArray(value)) return value.map((item) => jsonSchema(item, false));
-  if (value === null || typeof value !== 'object') return value;
-  const name = root ? undefined : componentNames.get(value);
-  if (name) return { $ref: `#/components/schemas/${name}` };
-  const copy: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(value))
-    if (item !== undefined) copy[key] = jsonSchema(item, false);
-  return copy;
-}
-
-/** A `$ref` to the schema's component when it has one, else the schema itself. */
-const schemaRef = (schema: TSchema) => jsonSchema(schema, false);
-
-/** `/api/flows/:id/deploy` → `/api/flows/{id}/deploy`. */
-export const openApiPath = (path: string) => path.replace(/:([A-Za-z]+)/g, '{$1}');
+const { jsonSchema, schemaRef } = openApiSchemas(COMPONENT_SCHEMAS);
 
 const errorResponse = (description: string) => ({
   description,

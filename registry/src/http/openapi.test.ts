@@ -1,3 +1,4 @@
+import { openApiPath } from '@cairn/core/http/openapi-json';
 import { testDialects } from '@cairn/core/test-support/databases';
 import { signPackage } from '@cairn/sdk/package';
 import type Router from '@koa/router';
@@ -16,7 +17,7 @@ import {
   tarballOf,
 } from '../test-support/registry.js';
 import { healthRoutes } from './health.js';
-import { openApiDocument, openApiPath, openApiRoutes } from './openapi.js';
+import { openApiDocument, openApiRoutes } from './openapi.js';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
 

@@ -1,34 +1,12 @@
 import { createRequire } from 'node:module';
+import { openApiPath, openApiSchemas } from '@cairn/core/http/openapi-json';
 import Router from '@koa/router';
-import type { TSchema } from '@sinclair/typebox';
 import { COMPONENT_SCHEMAS, OPERATIONS, type OperationSpec, TAGS } from './operations.js';
 
 const require = createRequire(import.meta.url);
 const { version } = require('../../package.json') as { version: string };
 
-const componentNames = new Map<unknown, string>(
-  Object.entries(COMPONENT_SCHEMAS).map(([name, schema]) => [schema, name]),
-);
-
-/**
- * A TypeBox schema as JSON Schema 2020-12, the dialect of OpenAPI 3.1: TypeBox's symbol keys are
- * left out, and a nested schema that is itself a component becomes a `$ref` to it.
- */
-function jsonSchema(value: unknown, root = true): unknown {
-  if (Array.isArray(value)) return value.map((item) => jsonSchema(item, false));
-  if (value === null || typeof value !== 'object') return value;
-  const name = root ? undefined : componentNames.get(value);
-  if (name) return { $ref: `#/components/schemas/${name}` };
-  const copy: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(value))
-    if (item !== undefined) copy[key] = jsonSchema(item, false);
-  return copy;
-}
-
-const schemaRef = (schema: TSchema) => jsonSchema(schema, false);
-
-/** `/api/packages/:name/:version` → `/api/packages/{name}/{version}`. */
-export const openApiPath = (path: string) => path.replace(/:([A-Za-z]+)/g, '{$1}');
+const { jsonSchema, schemaRef } = openApiSchemas(COMPONENT_SCHEMAS);
 
 const errorContent = { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } };
 
