@@ -188,6 +188,10 @@ for (const dialect of testDialects()) {
       });
       expect(out.status).to.equal(204);
       expect((await server.request('/api/auth/me', { headers: { cookie } })).status).to.equal(401);
+      const audit = (await (await server.request('/api/audit?objectType=user', { admin: true })).json()) as {
+        items: { action: string; actor: string }[];
+      };
+      expect(audit.items[0]).to.include({ action: 'logout', actor: TEST_ADMIN.email });
     });
 
     it('answers 401 for a wrong password, an unknown account and a garbage token', async () => {

@@ -24,7 +24,6 @@ export interface Principal {
   /** Set for cookie sessions: writes must echo it in `X-CSRF-Token`. */
   csrfToken?: string;
   sessionId?: string;
-  tokenId?: string;
 }
 
 export const SESSION_COOKIE = 'cairn_session';
@@ -169,7 +168,6 @@ export class Credentials {
       actor: `${user.email} (token ${record.name})`,
       user,
       permissions,
-      tokenId: record.id,
     };
   }
 

@@ -128,7 +128,10 @@ export function authRoutes(options: AuthRouteOptions): Router {
 
   router.post('/auth/logout', async (ctx) => {
     const principal = principalOf(ctx);
-    if (principal.sessionId) await credentials.endSession(principal.sessionId);
+    if (principal.sessionId) {
+      await credentials.endSession(principal.sessionId);
+      await audit.record(ctx, { action: 'logout', objectType: 'user', objectId: principal.user!.id });
+    }
     ctx.cookies.set(SESSION_COOKIE, null, { path: '/', httpOnly: true, sameSite: 'strict' });
     ctx.status = 204;
   });
