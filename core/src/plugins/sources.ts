@@ -1,4 +1,4 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readPluginPackage } from '@cairn/sdk/package';
 import { Type } from '@sinclair/typebox';
@@ -116,6 +116,10 @@ export class RegistrySource implements PackageSource {
  */
 export class DirectorySource implements PackageSource {
   readonly id: string;
+  private readonly read = new Map<
+    string,
+    { mtimeMs: number; size: number; name: string | null; version: string | null }
+  >();
   constructor(private readonly dir: string) {
     this.id = `local:${dir}`;
   }
@@ -129,12 +133,21 @@ export class DirectorySource implements PackageSource {
     }
     const found = [];
     for (const file of files) {
-      try {
-        const { manifest } = await readPluginPackage(await readFile(join(this.dir, file)));
-        found.push({ file, name: manifest.name, version: manifest.version });
-      } catch {
-        // A broken file is not offered; installing it by name fails as "not found".
+      // A file is unpacked once; again only when it changes on disk.
+      const { mtimeMs, size } = await stat(join(this.dir, file));
+      let known = this.read.get(file);
+      if (!known || known.mtimeMs !== mtimeMs || known.size !== size) {
+        known = { mtimeMs, size, name: null, version: null };
+        try {
+          const { manifest } = await readPluginPackage(await readFile(join(this.dir, file)));
+          known = { mtimeMs, size, name: manifest.name, version: manifest.version };
+        } catch {
+          // A broken file is not offered; installing it by name fails as "not found".
+        }
+        this.read.set(file, known);
       }
+      if (known.name !== null && known.version !== null)
+        found.push({ file, name: known.name, version: known.version });
     }
     return found;
   }
