@@ -148,3 +148,5 @@ export function usePluginActions(changed: () => Promise<void> | void) {
 
   return { offer, upgradeFrom, problem, busy, requestInstall, approve, cancel, uninstall };
 }
+
+export type PluginActions = ReturnType<typeof usePluginActions>;
