@@ -4,6 +4,7 @@ import type { Context } from 'koa';
 import type { Logger } from 'pino';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import type { AuditLog } from '../audit/audit.js';
+import { auditedCrud } from '../audit/crud.js';
 import { ApiError } from '../http/errors.js';
 import { validator } from '../http/validation.js';
 import { type Accounts, Password, randomPassword, UserInputSchema, userView } from './accounts.js';
@@ -162,39 +163,12 @@ export function authRoutes(options: AuthRouteOptions): Router {
     ctx.status = 204;
   });
 
-  router.get('/users', async (ctx) => {
-    ctx.body = { items: (await accounts.list()).map(userView) };
-  });
-  router.post('/users', async (ctx) => {
-    const user = await accounts.create(validateUser(ctx.request.body));
-    ctx.status = 201;
-    ctx.body = userView(user);
-    await audit.record(ctx, { action: 'create', objectType: 'user', objectId: user.id, after: ctx.body });
-  });
-  router.get('/users/:id', async (ctx) => {
-    ctx.body = userView(await accounts.get(ctx.params.id!));
-  });
-  router.put('/users/:id', async (ctx) => {
-    const input = validateUser(ctx.request.body);
-    const before = userView(await accounts.get(ctx.params.id!));
-    ctx.body = userView(await accounts.replace(ctx.params.id!, input));
-    await audit.record(ctx, {
-      action: 'update',
-      objectType: 'user',
-      objectId: ctx.params.id!,
-      before,
-      after: ctx.body,
-    });
-  });
-  router.delete('/users/:id', async (ctx) => {
-    const user = await accounts.remove(ctx.params.id!);
-    ctx.status = 204;
-    await audit.record(ctx, {
-      action: 'delete',
-      objectType: 'user',
-      objectId: user.id,
-      before: userView(user),
-    });
+  auditedCrud(router, '/users', {
+    store: accounts,
+    view: userView,
+    validate: validateUser,
+    audit,
+    objectType: 'user',
   });
   router.post('/users/:id/password', async (ctx) => {
     const input = validatePasswordReset(ctx.request.body ?? {});

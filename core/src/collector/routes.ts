@@ -189,7 +189,7 @@ export function collectorRoutes({
     const payload = validateConsent(trackBody(ctx));
     const source = await sources.authorise(payload.source.id, writeKeyOf(ctx));
     checkOrigin(ctx, source);
-    const types = new Map((await consentTypes.all()).map((t) => [t.id, t]));
+    const types = new Map((await consentTypes.list()).map((t) => [t.id, t]));
     const now = Date.now();
     const operations: ProfileOperation[] = [];
     for (const [id, given] of Object.entries(payload.consents)) {

@@ -63,7 +63,7 @@ export class ConsentTypes {
 
   constructor(private readonly db: Database) {}
 
-  async all(): Promise<ConsentType[]> {
+  async list(): Promise<ConsentType[]> {
     if (!this.cache || this.cache.until < Date.now()) {
       const types = await this.db.em().find(ConsentTypeSchema, {}, { orderBy: { id: 'asc' } });
       this.cache = { types, until: Date.now() + CACHE_TTL_MS };

@@ -112,7 +112,7 @@ export class EventProcessor {
     if (plans.length === 0) return outcome;
 
     // Flows see the consents that hold now: lapsed grants dropped, default-granted types added.
-    const consentTypes = input.profile ? await this.consentTypes.all() : [];
+    const consentTypes = input.profile ? await this.consentTypes.list() : [];
     let profileJson = input.profile
       ? ({
           ...profileView(input.profile),

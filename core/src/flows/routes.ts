@@ -1,6 +1,7 @@
 import Router from '@koa/router';
 import { Type } from '@sinclair/typebox';
 import type { AuditLog } from '../audit/audit.js';
+import { auditedCrud } from '../audit/crud.js';
 import { validator } from '../http/validation.js';
 import type { PluginStore } from '../plugins/store.js';
 import { DebugInputSchema, debugFlow } from './debug.js';
@@ -89,35 +90,12 @@ export function flowRoutes(
     ctx.body = await debugFlow(flows, executor, ctx.params.id!, validateDebug(ctx.request.body));
   });
 
-  router.get('/rules', async (ctx) => {
-    ctx.body = { items: (await rules.list()).map(ruleView) };
-  });
-  router.post('/rules', async (ctx) => {
-    const rule = await rules.create(validateRuleInput(ctx.request.body));
-    ctx.status = 201;
-    ctx.body = ruleView(rule);
-    await audit.record(ctx, { action: 'create', objectType: 'rule', objectId: rule.id, after: ctx.body });
-  });
-  router.get('/rules/:id', async (ctx) => {
-    ctx.body = ruleView(await rules.get(ctx.params.id!));
-  });
-  router.put('/rules/:id', async (ctx) => {
-    const input = validateRuleInput(ctx.request.body);
-    const before = ruleView(await rules.get(ctx.params.id!));
-    ctx.body = ruleView(await rules.replace(ctx.params.id!, input));
-    await audit.record(ctx, {
-      action: 'update',
-      objectType: 'rule',
-      objectId: ctx.params.id!,
-      before,
-      after: ctx.body,
-    });
-  });
-  router.delete('/rules/:id', async (ctx) => {
-    const before = ruleView(await rules.get(ctx.params.id!));
-    await rules.remove(ctx.params.id!);
-    ctx.status = 204;
-    await audit.record(ctx, { action: 'delete', objectType: 'rule', objectId: ctx.params.id!, before });
+  auditedCrud(router, '/rules', {
+    store: rules,
+    view: ruleView,
+    validate: validateRuleInput,
+    audit,
+    objectType: 'rule',
   });
 
   return router;

@@ -1,6 +1,7 @@
 import Router from '@koa/router';
 import { Type } from '@sinclair/typebox';
 import type { AuditLog } from '../audit/audit.js';
+import { auditedCrud } from '../audit/crud.js';
 import { validator } from '../http/validation.js';
 import { testConnection } from './connection-test.js';
 import { ResourceInputSchema, type ResourceStore } from './resources.js';
@@ -16,40 +17,12 @@ const validateTest = validator(ConnectionTestInputSchema);
 /** `/api/resources`: credentials, masked in every answer, and their connection test. */
 export function resourceRoutes(resources: ResourceStore, audit: AuditLog): Router {
   const router = new Router({ prefix: '/api/resources' });
-  router.get('/', async (ctx) => {
-    ctx.body = { items: (await resources.list()).map((r) => resources.view(r)) };
-  });
-  router.post('/', async (ctx) => {
-    const resource = await resources.create(validateInput(ctx.request.body));
-    ctx.status = 201;
-    ctx.body = resources.view(resource);
-    await audit.record(ctx, {
-      action: 'create',
-      objectType: 'resource',
-      objectId: resource.id,
-      after: ctx.body,
-    });
-  });
-  router.get('/:id', async (ctx) => {
-    ctx.body = resources.view(await resources.get(ctx.params.id!));
-  });
-  router.put('/:id', async (ctx) => {
-    const input = validateInput(ctx.request.body);
-    const before = resources.view(await resources.get(ctx.params.id!));
-    ctx.body = resources.view(await resources.replace(ctx.params.id!, input));
-    await audit.record(ctx, {
-      action: 'update',
-      objectType: 'resource',
-      objectId: ctx.params.id!,
-      before,
-      after: ctx.body,
-    });
-  });
-  router.delete('/:id', async (ctx) => {
-    const before = resources.view(await resources.get(ctx.params.id!));
-    await resources.remove(ctx.params.id!);
-    ctx.status = 204;
-    await audit.record(ctx, { action: 'delete', objectType: 'resource', objectId: ctx.params.id!, before });
+  auditedCrud(router, '', {
+    store: resources,
+    view: (r) => resources.view(r),
+    validate: validateInput,
+    audit,
+    objectType: 'resource',
   });
   router.post('/:id/test', async (ctx) => {
     const { set = 'production' } = validateTest(ctx.request.body ?? {});

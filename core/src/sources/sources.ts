@@ -105,6 +105,13 @@ export class SourceRegistry {
     return source;
   }
 
+  /** The source, or a 404. */
+  async get(id: string): Promise<EventSource> {
+    const source = await this.find(id);
+    if (!source) throw new ApiError(404, 'not_found', `Event source "${id}" does not exist.`);
+    return source;
+  }
+
   /** The source a collector request names, or a 401 saying why it may not send. */
   async authorise(id: string, writeKey: string | undefined): Promise<EventSource> {
     const source = await this.find(id);
