@@ -1,7 +1,25 @@
 import type { EventRecord, ProfileRecord, SessionRecord } from '../storage/records.js';
 import type { EventView, IdentityView, ProfileView, SessionView } from './schemas.js';
 
-const iso = (date: Date | null | undefined): string | null => (date ? date.toISOString() : null);
+/**
+ * The last few dates written, by time: the times of one request (its event, session and profile
+ * updates, all "now") and of a group of requests are mostly the same instant, and formatting a
+ * date costs more than finding it here.
+ */
+const recentIso = new Map<number, string>();
+const RECENT_ISO = 64;
+
+function iso(date: Date | null | undefined): string | null {
+  if (!date) return null;
+  const time = date.getTime();
+  let text = recentIso.get(time);
+  if (text === undefined) {
+    text = date.toISOString();
+    if (recentIso.size >= RECENT_ISO) recentIso.clear();
+    recentIso.set(time, text);
+  }
+  return text;
+}
 
 /** A profile in Tracardi's shape: `metadata.time.{create,update,visit}` and `stats` nested. */
 export function profileView(profile: ProfileRecord): ProfileView {

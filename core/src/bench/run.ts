@@ -26,6 +26,8 @@ const EXISTING_PROFILES = 500;
 const MYSQL_URL =
   process.env.CAIRN_BENCH_MYSQL_URL ?? process.env.CAIRN_TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
 const ADMIN_TOKEN = randomBytes(24).toString('hex');
+/** A fixed request rate instead of as fast as the server answers: CPU per event then compares without contention. */
+const RATE = Number(process.env.CAIRN_BENCH_RATE ?? 0);
 const ONLY = (process.env.CAIRN_BENCH_ONLY ?? '').split(',').filter(Boolean);
 const CPU_PROF_DIR = process.env.CAIRN_BENCH_CPU_PROF;
 const root = fileURLToPath(new URL('../../../', import.meta.url));
@@ -149,6 +151,7 @@ async function measure(
     url,
     connections: CONNECTIONS,
     duration: SECONDS,
+    ...(RATE ? { overallRate: RATE } : {}),
     requests: [
       {
         method: 'POST',

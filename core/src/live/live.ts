@@ -191,7 +191,8 @@ export class LiveHub {
   }
 
   publishTraces(event: EventRecord, profileId: string | null, result: EventRunResult): void {
-    if (this.counts.traces === 0 || !this.namespace) return;
+    // A run whose traces were asked for as timings only began before anyone watched: nothing to show.
+    if (this.counts.traces === 0 || !this.namespace || result.traces !== 'full') return;
     for (const flow of result.flows) {
       const message = {
         flowId: flow.flowId,

@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { loadBuiltPlugin, SandboxHost } from '@cairn/sdk/sandbox';
 import { expect } from 'chai';
+import type { TraceEntry } from '../engine/index.js';
 import { edge, kitNode, TEST_KIT, testKitPlugin } from '../test-support/plugins.js';
 import { runEvent, sealedParts } from './event-runner.js';
 import {
@@ -55,7 +56,8 @@ describe('running the flows of one event in a sandbox worker', () => {
       { op: 'increment', path: 'stats.counters.views', by: 1 },
       { op: 'segment.add', segment: 'viewers' },
     ]);
-    const [start, bump] = result.flows[0]!.trace;
+    expect(result.traces).to.equal('full');
+    const [start, bump] = result.flows[0]!.trace as TraceEntry[];
     expect(start!.payload).to.deep.equal(request().event);
     expect(bump!.emissions).to.deep.equal([{ port: 'out', payload: request().event }]);
     expect(bump!.operations).to.have.length(2);
@@ -78,9 +80,10 @@ describe('running the flows of one event in a sandbox worker', () => {
     expect(trace.map((t) => [t.nodeId, t.plugin, t.version, t.node])).to.deep.equal(
       full.flows[0]!.trace.map((t) => [t.nodeId, TEST_KIT.plugin, TEST_KIT.version, t.node]),
     );
+    expect(timed.traces).to.equal('timings');
+    expect(full.traces).to.equal('full');
     for (const entry of trace) {
-      expect(entry.payload).to.equal(null);
-      expect([entry.emissions, entry.operations, entry.logs]).to.deep.equal([[], [], []]);
+      expect(Object.keys(entry).sort()).to.deep.equal(['durationMs', 'node', 'nodeId', 'plugin', 'version']);
       expect(entry.durationMs).to.be.a('number');
     }
     const [outcome] = decodeOutcomes(encodeOutcomes([{ id: 7, result: timed }]));

@@ -7,7 +7,7 @@ import {
   runFlow,
   type TraceEntry,
 } from '../engine/index.js';
-import type { EventRunRequest, EventRunResult } from './protocol.js';
+import type { EventRunRequest, EventRunResult, TimingEntry } from './protocol.js';
 
 /**
  * Reads the parts of a run request (see `decodeRunRequest`). The event and profile are sealed
@@ -42,9 +42,26 @@ function executorFor(lookup: SandboxLookup): NodeExecutor {
   };
 }
 
+/** Durations to the microsecond: more digits say nothing and cost time to write and read. */
+const roundMs = (ms: number) => Math.round(ms * 1000) / 1000;
+
 /** A trace entry with what it says about timing and failure only: no payloads, emissions or logs. */
-function timingsOnly(entry: TraceEntry): TraceEntry {
-  return { ...entry, payload: null, emissions: [], operations: [], logs: [] };
+function timingsOnly(entry: TraceEntry): TimingEntry {
+  const timing: TimingEntry = {
+    nodeId: entry.nodeId,
+    plugin: entry.plugin,
+    version: entry.version,
+    node: entry.node,
+    durationMs: roundMs(entry.durationMs),
+  };
+  if (entry.error) timing.error = entry.error;
+  if (entry.skipped) timing.skipped = true;
+  return timing;
+}
+
+function withRoundedDuration(entry: TraceEntry): TraceEntry {
+  entry.durationMs = roundMs(entry.durationMs);
+  return entry;
 }
 
 /**
@@ -65,7 +82,8 @@ export async function runEvent(
   prepared: PreparedFlowCache = deployed,
 ): Promise<EventRunResult> {
   const executor = executorFor(lookup);
-  const result: EventRunResult = { status: 'ok', operations: [], ux: [], response: {}, flows: [] };
+  const traces = request.trace ?? 'full';
+  const result: EventRunResult = { status: 'ok', traces, operations: [], ux: [], response: {}, flows: [] };
   let profile = request.profile;
   for (const flow of request.flows) {
     const run = await runFlow(
@@ -90,7 +108,7 @@ export async function runEvent(
       version: flow.version,
       status: run.status,
       ...(run.error ? { error: run.error } : {}),
-      trace: request.trace === 'timings' ? run.trace.map(timingsOnly) : run.trace,
+      trace: traces === 'timings' ? run.trace.map(timingsOnly) : run.trace.map(withRoundedDuration),
     });
     if (run.status === 'error') result.status = 'error';
     result.operations.push(...run.operations);

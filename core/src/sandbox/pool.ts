@@ -1,7 +1,9 @@
-import { type ChildProcess, fork } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
+import type { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { HttpCapability, type HttpCapabilityOptions } from '@cairn/sdk/sandbox';
 import type { Logger } from 'pino';
+import { readLines, writeLine } from './lines.js';
 import {
   decodeOutcomes,
   type EventRunRequest,
@@ -9,11 +11,14 @@ import {
   encodeRunRequest,
   type HostMessage,
   type PluginBundle,
+  type RunOutcome,
   type WorkerMessage,
   type WorkerSettings,
 } from './protocol.js';
 
 const WORKER_MAIN = fileURLToPath(new URL('./worker-main.js', import.meta.url));
+/** The worker's file descriptor of its channel to the host (see `lines.ts`). */
+export const CHANNEL_FD = 3;
 
 /**
  * `node --cpu-prof` on the server profiles its sandbox workers too (each writes its own file), so
@@ -59,8 +64,11 @@ class Worker {
   private nextRun = 1;
   /** Deployed flow versions whose graph this worker already holds. */
   private readonly graphs = new Set<string>();
-  /** Runs queued during this turn of the event loop, sent together. */
-  private outbox: { id: number; request: string }[] = [];
+  /** Runs queued during this turn of the event loop, as lines, sent together. */
+  private outbox: string[] = [];
+  /** The channel to the worker: runs and control messages go out, outcomes and requests come back. */
+  private readonly channel: Socket;
+  private started!: () => void;
 
   constructor(
     readonly child: ChildProcess,
@@ -69,25 +77,31 @@ class Worker {
     settings: WorkerSettings,
   ) {
     this.ready = new Promise((resolve, reject) => {
-      const onMessage = (message: WorkerMessage) => {
-        if (message.kind === 'ready') {
-          child.off('exit', onExit);
-          resolve();
-        }
-      };
       const onExit = (code: number | null) =>
         reject(new Error(`sandbox worker exited during start (${code})`));
-      child.on('message', onMessage);
+      this.started = () => {
+        child.off('exit', onExit);
+        resolve();
+      };
       child.once('exit', onExit);
     });
     // Until `ready`, an exit rejects `ready`; the pool replaces the worker either way.
     this.ready.catch(() => undefined);
-    child.on('message', (message: WorkerMessage) => this.onMessage(message));
+    this.channel = child.stdio[CHANNEL_FD] as Socket;
+    // A worker that dies closes its end; its exit, not the pipe's error, fails its runs.
+    this.channel.on('error', () => undefined);
+    readLines(this.channel, (line) =>
+      line.startsWith('[')
+        ? this.onOutcomes(decodeOutcomes(line))
+        : this.onMessage(JSON.parse(line) as WorkerMessage),
+    );
     this.send({ kind: 'configure', settings, plugins });
   }
 
+  /** Sends a control message, after the runs queued before it: the worker sees them in order. */
   send(message: HostMessage): void {
-    if (this.child.connected) this.child.send(message);
+    this.flush();
+    if (this.channel.writable) writeLine(this.channel, JSON.stringify(message));
   }
 
   run(request: EventRunRequest, timeoutMs: number): Promise<EventRunResult> {
@@ -114,27 +128,32 @@ class Worker {
         return flow;
       });
       if (this.outbox.length === 0) setImmediate(() => this.flush());
-      this.outbox.push({ id, request: encodeRunRequest({ ...request, flows }) });
+      this.outbox.push(`${id} ${encodeRunRequest({ ...request, flows })}`);
     });
   }
 
   private flush(): void {
-    const runs = this.outbox;
+    if (this.outbox.length === 0) return;
+    const lines = this.outbox;
     this.outbox = [];
-    this.send({ kind: 'run', runs });
+    if (this.channel.writable) writeLine(this.channel, lines.join('\n'));
+  }
+
+  private onOutcomes(outcomes: RunOutcome[]): void {
+    for (const outcome of outcomes) {
+      const run = this.runs.get(outcome.id);
+      if (!run) continue;
+      this.runs.delete(outcome.id);
+      clearTimeout(run.timer);
+      if ('result' in outcome) run.resolve(outcome.result);
+      else run.reject(new SandboxRunError('run_failed', outcome.error.message));
+    }
   }
 
   private onMessage(message: WorkerMessage): void {
     switch (message.kind) {
-      case 'done':
-        for (const outcome of decodeOutcomes(message.outcomes)) {
-          const run = this.runs.get(outcome.id);
-          if (!run) continue;
-          this.runs.delete(outcome.id);
-          clearTimeout(run.timer);
-          if ('result' in outcome) run.resolve(outcome.result);
-          else run.reject(new SandboxRunError('run_failed', outcome.error.message));
-        }
+      case 'ready':
+        this.started();
         return;
       case 'http':
       case 'mail': {
@@ -205,12 +224,11 @@ export class SandboxPool {
   }
 
   private spawn(): Worker {
-    const child = fork(WORKER_MAIN, [], {
-      execArgv: ['--no-node-snapshot', ...PROFILING_FLAGS],
+    const child = spawn(process.execPath, ['--no-node-snapshot', ...PROFILING_FLAGS, WORKER_MAIN], {
       // No database URL, tokens or keys reach the sandbox process.
       env: {},
-      serialization: 'advanced',
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      // Runs, outcomes and control messages cross one pipe as lines of text (`lines.ts`).
+      stdio: ['ignore', 'inherit', 'inherit', 'pipe'],
     });
     const worker = new Worker(child, this, this.plugins, this.options.settings);
     child.once('exit', (code, signal) => {

@@ -32,16 +32,25 @@ export interface EventRunRequest {
   session: JsonObject | null;
 }
 
+/** What a trace entry keeps when only timings are asked for: which node, how long, how it failed. */
+export type TimingEntry = Pick<
+  TraceEntry,
+  'nodeId' | 'plugin' | 'version' | 'node' | 'durationMs' | 'error' | 'skipped'
+>;
+
 export interface FlowRunSummary {
   flowId: string;
   version: number;
   status: 'ok' | 'error';
   error?: NodeError;
-  trace: TraceEntry[];
+  /** Full entries (`TraceEntry`) when the result's `traces` is `full`, timings only otherwise. */
+  trace: TimingEntry[];
 }
 
 export interface EventRunResult {
   status: 'ok' | 'error';
+  /** What the flows' trace entries hold: everything, or only which node ran, how long and how it failed. */
+  traces: 'full' | 'timings';
   /** Operations of every flow, in order, to replay on the stored profile. */
   operations: ProfileOperation[];
   ux: JsonObject[];
@@ -62,20 +71,18 @@ export interface WorkerSettings {
 export type RunOutcome = { id: number; result: EventRunResult } | { id: number; error: NodeError };
 
 /**
- * Host → worker. Runs (and their outcomes, the other way) travel in batches: everything queued
- * during one turn of the event loop crosses in one message. Requests and outcomes cross as JSON
- * text (see `encodeRunRequest`): the structured clone of the IPC channel costs several times what
- * `JSON.stringify` and `JSON.parse` do on these small object trees.
+ * Host → worker control messages. Everything crosses the worker's channel (see `lines.ts`) as
+ * lines of text: a control message is a JSON object, a run the line `<id> <request>`
+ * (`encodeRunRequest`), and a batch of outcomes one JSON array (`encodeOutcomes`). Runs queued
+ * during one turn of the event loop cross in one write, and so do the outcomes that finish in one.
  */
 export type HostMessage =
   | { kind: 'configure'; settings: WorkerSettings; plugins: PluginBundle[] }
-  | { kind: 'run'; runs: { id: number; request: string }[] }
   | { kind: 'http-reply'; callId: number; reply: string };
 
-/** Worker → host. */
+/** Worker → host control messages. */
 export type WorkerMessage =
   | { kind: 'ready' }
-  | { kind: 'done'; outcomes: string }
   | {
       kind: 'http';
       callId: number;

@@ -3,6 +3,7 @@
  * database connection and no secrets (the host starts it with an empty environment). Outbound
  * HTTP from plugins is handed to the host, which checks and performs it.
  */
+import { Socket } from 'node:net';
 import type { JsonObject } from '@cairn/sdk';
 import {
   type CapabilityUse,
@@ -12,6 +13,7 @@ import {
   sealInput,
 } from '@cairn/sdk/sandbox';
 import { runEvent, sealedParts } from './event-runner.js';
+import { readLines, writeLine } from './lines.js';
 import {
   decodeRunRequest,
   type EventRunRequest,
@@ -23,8 +25,11 @@ import {
   type WorkerSettings,
 } from './protocol.js';
 
+/** The channel the host opened as this process's fd 3 (`CHANNEL_FD`), see `lines.ts`. */
+const channel = new Socket({ fd: 3, readable: true, writable: true });
+
 function send(message: WorkerMessage): void {
-  process.send?.(message);
+  writeLine(channel, JSON.stringify(message));
 }
 
 /** Outcomes finished during this turn of the event loop, sent together. */
@@ -35,7 +40,7 @@ function finish(outcome: RunOutcome): void {
     setImmediate(() => {
       const outcomes = finished;
       finished = [];
-      send({ kind: 'done', outcomes: encodeOutcomes(outcomes) });
+      writeLine(channel, encodeOutcomes(outcomes));
     });
   }
   finished.push(outcome);
@@ -181,7 +186,7 @@ function lookup(plugin: string, version: string): PluginSandbox | undefined {
   return bundle ? host.load(bundle) : undefined;
 }
 
-process.on('message', (message: HostMessage) => {
+function onMessage(message: HostMessage): void {
   switch (message.kind) {
     case 'configure': {
       // Plugins still installed keep their warm isolates; removed ones are unloaded.
@@ -196,10 +201,6 @@ process.on('message', (message: HostMessage) => {
       send({ kind: 'ready' });
       return;
     }
-    case 'run':
-      waiting.push(...message.runs);
-      if (!draining) void drain();
-      return;
     case 'http-reply': {
       const resolve = http.pending.get(message.callId);
       http.pending.delete(message.callId);
@@ -207,7 +208,17 @@ process.on('message', (message: HostMessage) => {
       return;
     }
   }
+}
+
+/** A line is a control message (a JSON object) or a run: `<id> <request>`. */
+readLines(channel, (line) => {
+  if (line.startsWith('{')) return onMessage(JSON.parse(line) as HostMessage);
+  const space = line.indexOf(' ');
+  waiting.push({ id: Number(line.slice(0, space)), request: line.slice(space + 1) });
+  if (!draining) void drain();
 });
 
-process.on('disconnect', () => process.exit(0));
+// The host is gone (or closed the channel): nothing more will come.
+channel.on('end', () => process.exit(0));
+channel.on('error', () => process.exit(0));
 process.on('SIGTERM', () => process.exit(0));

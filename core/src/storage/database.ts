@@ -82,6 +82,9 @@ export async function openSchema(schema: StorageSchema, databaseUrl: string): Pr
     await connection.execute('pragma journal_mode = WAL');
     await connection.execute('pragma synchronous = NORMAL');
     await connection.execute('pragma busy_timeout = 5000');
+    // Statement journals (every multi-row write in a transaction has one) and temporary tables
+    // stay in memory: on disk each costs a file created, written and deleted.
+    await connection.execute('pragma temp_store = MEMORY');
   }
   return {
     orm,
