@@ -582,8 +582,8 @@ temporary database that is dropped afterwards. \`CAIRN_BENCH_ONLY\` (a comma lis
 \`sqlite\`, \`mysql\`, \`calls\` and \`new\`, \`existing\`, \`flow\`) runs only those parts and leaves this
 page as it is.
 \`CAIRN_BENCH_RATE\` sends that many requests per second instead of as many as the server answers:
-CPU per event measured below saturation varies less from run to run, which helps when comparing two
-versions of the code on a busy machine (a run at full load here varies by 10–20%).
+two versions of the code then compare at the same load. On a shared machine, runs of the same code
+differ by 10–20%, so compare several runs of each.
 `;
 writeFileSync(join(root, 'docs/benchmarks.md'), report);
 console.log('\nwritten to docs/benchmarks.md');
