@@ -90,11 +90,21 @@ class Worker {
     this.channel = child.stdio[CHANNEL_FD] as Socket;
     // A worker that dies closes its end; its exit, not the pipe's error, fails its runs.
     this.channel.on('error', () => undefined);
-    readLines(this.channel, (line) =>
-      line.startsWith('[')
-        ? this.onOutcomes(decodeOutcomes(line))
-        : this.onMessage(JSON.parse(line) as WorkerMessage),
-    );
+    readLines(this.channel, (line) => {
+      let parsed: RunOutcome[] | WorkerMessage;
+      try {
+        parsed = line.startsWith('[') ? decodeOutcomes(line) : (JSON.parse(line) as WorkerMessage);
+      } catch {
+        // The worker hosts untrusted code: a line it garbles costs it its life, not the server's.
+        pool.replace(
+          this,
+          new SandboxRunError('sandbox_crashed', 'The sandbox process sent a malformed message.'),
+        );
+        return;
+      }
+      if (Array.isArray(parsed)) this.onOutcomes(parsed);
+      else this.onMessage(parsed);
+    });
     this.send({ kind: 'configure', settings, plugins });
   }
 
