@@ -1,10 +1,10 @@
 import {
   DeadlockException,
-  type EntityManager,
   LockWaitTimeoutException,
   UniqueConstraintViolationException,
 } from '@mikro-orm/core';
-import type { Database } from './orm.js';
+import type { SqlEntityManager } from '@mikro-orm/sql';
+import type { Database } from './database.js';
 
 const MAX_ATTEMPTS = 6;
 
@@ -23,7 +23,8 @@ export function isTransient(error: unknown): boolean {
   if (
     error instanceof DeadlockException ||
     error instanceof LockWaitTimeoutException ||
-    // Two requests created the same client-owned session or event id at once: the retry finds it.
+    // Two writers created the same row at once (a client-owned session or event id, the first
+    // publish of a package name): the retry's own checks find the winner's row.
     error instanceof UniqueConstraintViolationException
   ) {
     return true;
@@ -37,10 +38,13 @@ export function isTransient(error: unknown): boolean {
  * with concurrent writers are retried with a short randomised back-off, so callers write their
  * unit as if they were alone.
  */
-export async function writeTransaction<T>(db: Database, work: (em: EntityManager) => Promise<T>): Promise<T> {
+export async function writeTransaction<T>(
+  db: Database,
+  work: (em: SqlEntityManager) => Promise<T>,
+): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await db.em().transactional(work);
+      return await db.em().transactional((em) => work(em as SqlEntityManager));
     } catch (error) {
       if (attempt >= MAX_ATTEMPTS || !isTransient(error)) throw error;
       await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));

@@ -1,4 +1,5 @@
 import { ApiError } from '@cairn/core/http/errors';
+import { writeTransaction } from '@cairn/core/storage/transaction';
 import { raw } from '@mikro-orm/core';
 import {
   PackageSchema,
@@ -7,7 +8,6 @@ import {
   type Publisher,
 } from '../storage/entities.js';
 import type { Database } from '../storage/orm.js';
-import { writeTransaction } from '../storage/transaction.js';
 import { lockPackage, refreshListing } from './listing.js';
 import type { VersionState } from './schemas.js';
 

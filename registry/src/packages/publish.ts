@@ -1,4 +1,5 @@
 import { ApiError } from '@cairn/core/http/errors';
+import { writeTransaction } from '@cairn/core/storage/transaction';
 import {
   integrityOf,
   PackageError,
@@ -16,7 +17,6 @@ import {
   PublisherSchema,
 } from '../storage/entities.js';
 import type { Database } from '../storage/orm.js';
-import { writeTransaction } from '../storage/transaction.js';
 import type { ContentStore } from '../store/content-store.js';
 import { lockPackage, refreshListing } from './listing.js';
 import { checkPackageName, checkVersion, scopeOf } from './names.js';

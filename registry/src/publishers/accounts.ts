@@ -1,10 +1,10 @@
+import { hashPassword, verifyPassword } from '@cairn/core/auth/passwords';
 import { ApiError } from '@cairn/core/http/errors';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { v7 as uuidv7 } from 'uuid';
 import { PackageSchema, type Publisher, PublisherSchema, SigningKeySchema } from '../storage/entities.js';
 import type { Database } from '../storage/orm.js';
 import { keyView } from './keys.js';
-import { hashPassword, verifyPassword } from './passwords.js';
 import type { PublisherAccount, PublisherInput, PublisherProfile } from './schemas.js';
 
 /**
