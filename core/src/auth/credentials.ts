@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { type Static, Type } from '@sinclair/typebox';
 import { v7 as uuidv7 } from 'uuid';
 import { ApiError } from '../http/errors.js';
@@ -13,6 +13,7 @@ import {
 import type { Database } from '../storage/orm.js';
 import { isActive } from './accounts.js';
 import { PERMISSIONS, type Permission, permissionsOf, type Role } from './permissions.js';
+import { newSecret, sameSecret, secretHash } from './secrets.js';
 
 /** Who a request acts for, and what it may do. */
 export interface Principal {
@@ -29,15 +30,6 @@ export interface Principal {
 export const SESSION_COOKIE = 'cairn_session';
 const SESSION_PREFIX = 'cs_';
 const TOKEN_PREFIX = 'ct_';
-
-const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
-const secret = (prefix: string) => `${prefix}${randomBytes(32).toString('base64url')}`;
-
-export function sameSecret(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
 
 export const TokenInputSchema = Type.Object(
   {
@@ -96,11 +88,11 @@ export class Credentials {
     kind: 'cookie' | 'bearer',
     client: { ip?: string; userAgent?: string },
   ): Promise<{ token: string; session: AuthSession }> {
-    const token = secret(SESSION_PREFIX);
+    const token = newSecret(SESSION_PREFIX);
     const now = new Date();
     const em = this.db.em();
     const session = em.create(AuthSessionSchema, {
-      id: sha256(token),
+      id: secretHash(token),
       userId: user.id,
       kind,
       csrfToken: randomBytes(24).toString('base64url'),
@@ -130,7 +122,7 @@ export class Credentials {
   /** Resolves a session token; cookie sessions carry their CSRF token. */
   async fromSession(token: string, kind: 'cookie' | 'bearer'): Promise<Principal | null> {
     const em = this.db.em();
-    const session = await em.findOne(AuthSessionSchema, { id: sha256(token) });
+    const session = await em.findOne(AuthSessionSchema, { id: secretHash(token) });
     if (!session || session.kind !== kind) return null;
     if (session.expiresAt <= new Date()) {
       await em.nativeDelete(AuthSessionSchema, { id: session.id });
@@ -150,7 +142,7 @@ export class Credentials {
 
   private async fromApiToken(token: string): Promise<Principal | null> {
     const em = this.db.em();
-    const record = await em.findOne(ApiTokenSchema, { secretHash: sha256(token) });
+    const record = await em.findOne(ApiTokenSchema, { secretHash: secretHash(token) });
     const now = new Date();
     if (!record || record.revokedAt || (record.expiresAt && record.expiresAt <= now)) return null;
     const user = await em.findOne(UserSchema, { id: record.userId });
@@ -185,14 +177,14 @@ export class Credentials {
         `permissions[${index}]`,
       );
     }
-    const token = secret(TOKEN_PREFIX);
+    const token = newSecret(TOKEN_PREFIX);
     const em = this.db.em();
     const record = em.create(ApiTokenSchema, {
       id: uuidv7(),
       userId: owner.user.id,
       name: input.name,
       permissions: granted,
-      secretHash: sha256(token),
+      secretHash: secretHash(token),
       prefix: token.slice(0, 10),
       createdAt: new Date(),
       expiresAt: input.expiresAt ? new Date(input.expiresAt) : null,

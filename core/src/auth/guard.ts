@@ -1,7 +1,8 @@
 import type { Context, Next } from 'koa';
 import { ApiError } from '../http/errors.js';
-import { type Credentials, type Principal, SESSION_COOKIE, sameSecret } from './credentials.js';
+import { type Credentials, type Principal, SESSION_COOKIE } from './credentials.js';
 import { isPublicRoute, routePermission } from './permissions.js';
+import { sameSecret } from './secrets.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 

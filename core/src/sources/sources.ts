@@ -1,5 +1,6 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { type Static, Type } from '@sinclair/typebox';
+import { sameSecret } from '../auth/secrets.js';
 import { ApiError } from '../http/errors.js';
 import { type EventSource, EventSourceSchema, SOURCE_TYPES } from '../storage/entities.js';
 import type { Database } from '../storage/orm.js';
@@ -65,12 +66,6 @@ export function originAllowed(allowed: readonly string[], origin: string): boole
     const [, scheme, domain] = wildcard;
     return origin.startsWith(scheme!) && origin.endsWith(`.${domain}`);
   });
-}
-
-function sameSecret(expected: string, given: string): boolean {
-  const a = Buffer.from(expected);
-  const b = Buffer.from(given);
-  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 /** Every setting of a source, defaults filled in: a create and a replace store the same. */

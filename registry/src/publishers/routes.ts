@@ -1,3 +1,4 @@
+import { sameSecret } from '@cairn/core/auth/secrets';
 import { ApiError } from '@cairn/core/http/errors';
 import { validator } from '@cairn/core/http/validation';
 import Router from '@koa/router';
@@ -8,7 +9,7 @@ import { accountView, type Publishers } from './accounts.js';
 import { bearerOf, requirePublisher } from './guard.js';
 import { keyView, type SigningKeys } from './keys.js';
 import { KeyInputSchema, LoginInputSchema, PublisherInputSchema, TokenInputSchema } from './schemas.js';
-import { type PublisherTokens, sameSecret, tokenView } from './tokens.js';
+import { type PublisherTokens, tokenView } from './tokens.js';
 
 const validatePublisher = validator(PublisherInputSchema);
 const validateLogin = validator(LoginInputSchema);

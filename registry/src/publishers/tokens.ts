@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { newSecret, secretHash } from '@cairn/core/auth/secrets';
 import { ApiError } from '@cairn/core/http/errors';
 import { v7 as uuidv7 } from 'uuid';
 import {
@@ -11,14 +11,6 @@ import type { Database } from '../storage/orm.js';
 import type { TokenView } from './schemas.js';
 
 const TOKEN_PREFIX = 'crt_';
-
-const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
-
-export function sameSecret(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
 
 export const tokenView = (token: PublisherToken): TokenView => ({
   id: token.id,
@@ -46,7 +38,7 @@ export class PublisherTokens {
     name: string,
     kind: 'api' | 'login',
   ): Promise<{ token: string; record: PublisherToken }> {
-    const token = `${TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
+    const token = newSecret(TOKEN_PREFIX);
     const now = new Date();
     const em = this.db.em();
     const record = em.create(PublisherTokenSchema, {
@@ -54,7 +46,7 @@ export class PublisherTokens {
       publisherId: publisher.id,
       name,
       kind,
-      secretHash: sha256(token),
+      secretHash: secretHash(token),
       prefix: token.slice(0, 10),
       createdAt: now,
       expiresAt: kind === 'login' ? new Date(now.getTime() + this.loginTokenDays * 86_400_000) : null,
@@ -69,7 +61,7 @@ export class PublisherTokens {
   async resolve(token: string): Promise<Publisher | null> {
     if (!token.startsWith(TOKEN_PREFIX)) return null;
     const em = this.db.em();
-    const record = await em.findOne(PublisherTokenSchema, { secretHash: sha256(token) });
+    const record = await em.findOne(PublisherTokenSchema, { secretHash: secretHash(token) });
     const now = new Date();
     if (!record || record.revokedAt || (record.expiresAt && record.expiresAt <= now)) return null;
     // A use is recorded at most once a minute, so a busy CI job does not write on every call.
