@@ -12,12 +12,12 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { createConnection } from 'mysql2/promise';
+import { freePort } from '../test-support/ports.js';
 import { benchFlowDraft } from './bench-flow.js';
 
 const SECONDS = Number(process.env.CAIRN_BENCH_SECONDS ?? 10);
@@ -104,16 +104,6 @@ function cpuSample(pid: number | undefined): { server?: number; children?: numbe
     server: cpuTimeUs(pid),
     children: children.some((c) => c === undefined) ? undefined : children.reduce((a, b) => a! + b!, 0),
   };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-    probe.on('error', reject);
-  });
 }
 
 async function waitForHttp(url: string, child: ChildProcess): Promise<void> {
@@ -311,15 +301,10 @@ async function deployBenchFlow(base: string): Promise<void> {
   });
 }
 
-interface NodeCallFigures {
-  inputBytes: number;
-  results: { node: string; what: string; bestUs: number; medianUs: number }[];
-}
-
-/** The sandbox's per-call cost, measured by the SDK's own benchmark in a separate process. */
-function benchNodeCalls(): Promise<NodeCallFigures> {
+/** Runs one of the in-process benchmarks (`<script> ... --json`) in its own process; its figures. */
+function benchChild<T>(script: string, args: string[]): Promise<T> {
   return new Promise((resolve, reject) => {
-    const child = fork(join(root, 'sdk/dist/bench/call-overhead.js'), ['--json'], {
+    const child = fork(join(root, script), [...args, '--json'], {
       execArgv: ['--no-node-snapshot'],
       stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
     });
@@ -328,11 +313,19 @@ function benchNodeCalls(): Promise<NodeCallFigures> {
       out += chunk;
     });
     child.on('exit', (code) =>
-      code === 0
-        ? resolve(JSON.parse(out) as NodeCallFigures)
-        : reject(new Error(`node-call bench exited with ${code}`)),
+      code === 0 ? resolve(JSON.parse(out) as T) : reject(new Error(`${script} exited with ${code}`)),
     );
   });
+}
+
+interface NodeCallFigures {
+  inputBytes: number;
+  results: { node: string; what: string; bestUs: number; medianUs: number }[];
+}
+
+/** The sandbox's per-call cost, measured by the SDK's own benchmark in a separate process. */
+function benchNodeCalls(): Promise<NodeCallFigures> {
+  return benchChild<NodeCallFigures>('sdk/dist/bench/call-overhead.js', []);
 }
 
 async function benchBare(): Promise<Row> {
@@ -397,21 +390,7 @@ interface FlowEventFigures {
 
 /** The sandbox side of one flow event, in one process without IPC (`flow-event.ts`). */
 function benchFlowEvent(): Promise<FlowEventFigures> {
-  return new Promise((resolve, reject) => {
-    const child = fork(join(root, 'core/dist/bench/flow-event.js'), ['--json'], {
-      execArgv: ['--no-node-snapshot'],
-      stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
-    });
-    let out = '';
-    child.stdout!.on('data', (chunk) => {
-      out += chunk;
-    });
-    child.on('exit', (code) =>
-      code === 0
-        ? resolve(JSON.parse(out) as FlowEventFigures)
-        : reject(new Error(`flow-event bench exited with ${code}`)),
-    );
-  });
+  return benchChild<FlowEventFigures>('core/dist/bench/flow-event.js', []);
 }
 
 interface CollectorFigures {
@@ -421,21 +400,7 @@ interface CollectorFigures {
 
 /** The collector alone (`collector.ts`): what a flow's commit adds to storing an event. */
 function benchCollector(databaseUrl: string): Promise<CollectorFigures> {
-  return new Promise((resolve, reject) => {
-    const child = fork(join(root, 'core/dist/bench/collector.js'), [databaseUrl, '--json'], {
-      execArgv: ['--no-node-snapshot'],
-      stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
-    });
-    let out = '';
-    child.stdout!.on('data', (chunk) => {
-      out += chunk;
-    });
-    child.on('exit', (code) =>
-      code === 0
-        ? resolve(JSON.parse(out) as CollectorFigures)
-        : reject(new Error(`collector bench exited with ${code}`)),
-    );
-  });
+  return benchChild<CollectorFigures>('core/dist/bench/collector.js', [databaseUrl]);
 }
 
 const collectorFigures: { label: string; figures: CollectorFigures }[] = [];

@@ -9,28 +9,18 @@ import {
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { testDialects } from '../test-support/databases.js';
+import { freePort } from '../test-support/ports.js';
 import { startTestServer, type TestServer } from '../test-support/server.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const PLUGIN_CLI = join(ROOT, 'sdk/bin/cairn-plugin.js');
 const REGISTRY_BIN = join(ROOT, 'registry/bin/cairn-registry.js');
 const NAME = '@acme/plugin-shout';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-    probe.on('error', reject);
-  });
-}
 
 function run(args: string[], cwd: string, env: Record<string, string>) {
   return new Promise<{ code: number; out: string }>((resolve, reject) => {

@@ -1,7 +1,7 @@
-import { createServer } from 'node:net';
 import { expect } from 'chai';
 import { testDialects } from '../test-support/databases.js';
 import { edge, kitNode, testKitEnv } from '../test-support/plugins.js';
+import { freePort } from '../test-support/ports.js';
 import { startTestServer, type TestServer } from '../test-support/server.js';
 
 const [sqlite] = testDialects();
@@ -73,12 +73,7 @@ describe('metrics and request logs', function () {
   });
 
   it('serves /metrics without the token on a separate port when one is configured', async () => {
-    const port = await new Promise<number>((resolve) => {
-      const probe = createServer().listen(0, '127.0.0.1', () => {
-        const { port: free } = probe.address() as { port: number };
-        probe.close(() => resolve(free));
-      });
-    });
+    const port = await freePort();
     const separate = await startTestServer(sqlite!, { CAIRN_METRICS_PORT: String(port) });
     try {
       const scraped = await fetch(`http://127.0.0.1:${port}/metrics`);
