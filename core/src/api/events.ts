@@ -3,7 +3,15 @@ import { ApiError } from '../http/errors.js';
 import { validator } from '../http/validation.js';
 import type { Database } from '../storage/orm.js';
 import { decodeCursor, limitOf } from './cursor.js';
-import { findEvent, findSession, listEvents, listSessions, readerOf, resolveProfileId } from './queries.js';
+import {
+  findEvent,
+  findSession,
+  listEvents,
+  listSessions,
+  readerOf,
+  resolveProfileId,
+  type SqlReader,
+} from './queries.js';
 import { EventQuerySchema, SessionQuerySchema } from './schemas.js';
 import { eventView, sessionView } from './views.js';
 
@@ -29,6 +37,14 @@ function dateOf(text: string, field: 'from' | 'to'): Date {
 }
 
 /** Event and session listings, newest first, and single events and sessions. */
+/** The profile a `profile` filter names (by id or alias); null when it names none: the page is empty. */
+async function profileFilter(
+  reader: SqlReader,
+  given: string | undefined,
+): Promise<string | undefined | null> {
+  return given === undefined ? undefined : ((await resolveProfileId(reader, given)) ?? null);
+}
+
 export function addEventRoutes(router: Router, db: Database): void {
   router.get('/events', async (ctx) => {
     const query = validateEventQuery({ ...ctx.query });
@@ -40,14 +56,10 @@ export function addEventRoutes(router: Router, db: Database): void {
       throw new ApiError(422, 'validation_failed', 'to must be later than from.', 'to');
     }
     const reader = readerOf(db);
-    let profileId: string | undefined;
-    if (query.profile !== undefined) {
-      const resolved = await resolveProfileId(reader, query.profile);
-      if (!resolved) {
-        ctx.body = EMPTY_PAGE;
-        return;
-      }
-      profileId = resolved;
+    const profileId = await profileFilter(reader, query.profile);
+    if (profileId === null) {
+      ctx.body = EMPTY_PAGE;
+      return;
     }
     ctx.body = await listEvents(reader, {
       profileId,
@@ -72,14 +84,10 @@ export function addEventRoutes(router: Router, db: Database): void {
     const limit = limitOf(query.limit, DEFAULT_SESSION_PAGE);
     const cursor = query.cursor === undefined ? undefined : decodeCursor('session', query.cursor);
     const reader = readerOf(db);
-    let profileId: string | undefined;
-    if (query.profile !== undefined) {
-      const resolved = await resolveProfileId(reader, query.profile);
-      if (!resolved) {
-        ctx.body = EMPTY_PAGE;
-        return;
-      }
-      profileId = resolved;
+    const profileId = await profileFilter(reader, query.profile);
+    if (profileId === null) {
+      ctx.body = EMPTY_PAGE;
+      return;
     }
     ctx.body = await listSessions(reader, { profileId, cursor, limit });
   });
