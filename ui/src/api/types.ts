@@ -1,7 +1,9 @@
 /** Shapes of the Cairn admin API as the console reads them (see docs/api.md, docs/flows.md). */
 
-export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
-export type JsonObject = { [key: string]: JsonValue };
+import type { NodeManifest as DeclaredNode, Json, JsonObject } from '@cairn/sdk';
+
+export type { JsonObject };
+export type JsonValue = Json;
 
 export interface User {
   id: string;
@@ -25,17 +27,8 @@ export interface JsonSchema {
   [keyword: string]: unknown;
 }
 
-export interface NodeManifest {
-  id: string;
-  title: string;
-  description: string;
-  category: string;
-  icon?: string;
-  inputs: string[];
-  outputs: string[];
-  config: JsonSchema;
-  resources: string[];
-}
+/** A node as `GET /api/plugins` lists it: the SDK's manifest, with the config schema the forms read. */
+export type NodeManifest = Omit<DeclaredNode, 'config'> & { config: JsonSchema };
 
 export interface PluginManifest {
   name: string;

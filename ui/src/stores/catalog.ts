@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia';
 import semver from 'semver';
-import { computed, ref } from 'vue';
+import { computed, ref, shallowRef } from 'vue';
 import { api } from '../api/http';
 import type { NodeManifest, Page, PluginManifest, Resource } from '../api/types';
 
@@ -17,7 +17,8 @@ export const entryKey = (plugin: string, version: string, node: string) => `${pl
 
 /** Installed plugin nodes (for the palette and forms) and resources (for the pickers). */
 export const useCatalog = defineStore('catalog', () => {
-  const plugins = ref<PluginManifest[]>([]);
+  // Manifests are replaced whole, never changed in place: no deep reactivity (nor its deep types).
+  const plugins = shallowRef<PluginManifest[]>([]);
   const resources = ref<Resource[]>([]);
   const loaded = ref(false);
   let pending: Promise<void> | null = null;
