@@ -1,10 +1,10 @@
 import '@koa/bodyparser';
 import { errorHandler } from '@cairn/core/http/errors';
+import { healthRoutes } from '@cairn/core/http/health';
 import { bodyParser } from '@koa/bodyparser';
 import Koa from 'koa';
 import type { Logger } from 'pino';
 import type { RegistryConfig } from './config.js';
-import { healthRoutes } from './http/health.js';
 import { openApiRoutes } from './http/openapi.js';
 import { Catalog } from './packages/catalog.js';
 import { VersionLifecycle } from './packages/lifecycle.js';

@@ -1,7 +1,6 @@
 import '@koa/bodyparser';
 import { bodyParser } from '@koa/bodyparser';
 import cors from '@koa/cors';
-import Router from '@koa/router';
 import Koa, { type Context } from 'koa';
 import type { Logger } from 'pino';
 import { apiRoutes } from '../api/routes.js';
@@ -32,6 +31,7 @@ import { originAllowed, SourceRegistry } from '../sources/sources.js';
 import type { Database } from '../storage/orm.js';
 import { consoleFiles } from './console.js';
 import { errorHandler } from './errors.js';
+import { healthRoutes } from './health.js';
 import type { InFlightRequests } from './in-flight.js';
 import { openApiRoutes } from './openapi.js';
 
@@ -134,18 +134,7 @@ export function createApp({
     }),
   );
 
-  const health = new Router();
-  health.get('/healthz', (ctx) => {
-    ctx.body = { status: 'ok' };
-  });
-  health.get('/readyz', async (ctx) => {
-    const ready = await db.ping();
-    ctx.status = ready ? 200 : 503;
-    ctx.body = ready
-      ? { status: 'ready', database: db.dialect }
-      : { error: { code: 'not_ready', message: 'The database does not answer.' } };
-  });
-  app.use(health.routes());
+  app.use(healthRoutes(db).routes());
 
   const collect = collectorRoutes({
     db,

@@ -1,3 +1,4 @@
+import { healthRoutes } from '@cairn/core/http/health';
 import { openApiPath } from '@cairn/core/http/openapi-json';
 import { testDialects } from '@cairn/core/test-support/databases';
 import { signPackage } from '@cairn/sdk/package';
@@ -16,7 +17,6 @@ import {
   type TestRegistry,
   tarballOf,
 } from '../test-support/registry.js';
-import { healthRoutes } from './health.js';
 import { openApiDocument, openApiRoutes } from './openapi.js';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;

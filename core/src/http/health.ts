@@ -1,7 +1,7 @@
 import Router from '@koa/router';
-import type { Database } from '../storage/orm.js';
+import type { Database } from '../storage/database.js';
 
-/** `/healthz`: the process answers; `/readyz`: and so does its database. */
+/** `/healthz`: the process answers; `/readyz`: and so does its database. The server's and the registry's. */
 export function healthRoutes(db: Database): Router {
   const router = new Router();
   router.get('/healthz', (ctx) => {
