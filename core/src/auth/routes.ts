@@ -1,8 +1,6 @@
 import Router from '@koa/router';
 import { Type } from '@sinclair/typebox';
-import type { Context } from 'koa';
 import type { Logger } from 'pino';
-import { RateLimiterMemory } from 'rate-limiter-flexible';
 import type { AuditLog } from '../audit/audit.js';
 import { auditedCrud } from '../audit/crud.js';
 import { ApiError } from '../http/errors.js';
@@ -16,6 +14,7 @@ import {
   tokenView,
 } from './credentials.js';
 import { authenticate, principalOf } from './guard.js';
+import { SignInThrottle } from './throttle.js';
 
 export const LoginInputSchema = Type.Object(
   {
@@ -67,32 +66,17 @@ function whoAmI(principal: Principal) {
 /** `/api/auth/*` (sign-in, sign-out, own password), `/api/users` and `/api/tokens`. */
 export function authRoutes(options: AuthRouteOptions): Router {
   const { accounts, credentials, audit, logger } = options;
-  const window = options.loginWindowMinutes * 60;
-  // Failed sign-ins per account and address, and per address over all accounts.
-  const perAccount = new RateLimiterMemory({ points: options.loginAttempts, duration: window });
-  const perAddress = new RateLimiterMemory({ points: options.loginAttempts * 10, duration: window });
+  const throttle = new SignInThrottle(options.loginAttempts, options.loginWindowMinutes);
   const router = new Router({ prefix: '/api' });
-
-  const tooMany = (ctx: Context, msBeforeNext: number) => {
-    ctx.set('Retry-After', String(Math.ceil(msBeforeNext / 1000)));
-    throw new ApiError(429, 'too_many_attempts', 'Too many failed sign-ins; wait before trying again.');
-  };
 
   router.post('/auth/login', async (ctx) => {
     const input = validateLogin(ctx.request.body);
     const email = input.email.toLowerCase();
-    const accountKey = `${email}|${ctx.ip}`;
-    for (const [limiter, key] of [
-      [perAccount, accountKey],
-      [perAddress, ctx.ip],
-    ] as const) {
-      const state = await limiter.get(key);
-      if (state && state.consumedPoints >= limiter.points) tooMany(ctx, state.msBeforeNext);
-    }
+    await throttle.check(ctx, email);
     const user = await accounts.verify(email, input.password);
     ctx.state.actor = email;
     if (!user) {
-      await Promise.all([perAccount.penalty(accountKey), perAddress.penalty(ctx.ip)]);
+      await throttle.failed(ctx, email);
       logger.warn({ login: 'failed', email, ip: ctx.ip, requestId: ctx.state.requestId }, 'sign-in failed');
       await audit.record(ctx, { action: 'login-failed', objectType: 'user', objectId: email });
       throw new ApiError(
@@ -101,7 +85,7 @@ export function authRoutes(options: AuthRouteOptions): Router {
         'The e-mail or password is wrong, or the account is disabled.',
       );
     }
-    await perAccount.delete(accountKey);
+    await throttle.succeeded(ctx, email);
     const mode = input.mode ?? 'cookie';
     const { token, session } = await credentials.startSession(user, mode === 'cookie' ? 'cookie' : 'bearer', {
       ip: ctx.ip,

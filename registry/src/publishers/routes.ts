@@ -1,10 +1,10 @@
 import { sameSecret } from '@cairn/core/auth/secrets';
+import { SignInThrottle } from '@cairn/core/auth/throttle';
 import { ApiError } from '@cairn/core/http/errors';
 import { validator } from '@cairn/core/http/validation';
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import type { Logger } from 'pino';
-import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { accountView, type Publishers } from './accounts.js';
 import { bearerOf, requirePublisher } from './guard.js';
 import { keyView, type SigningKeys } from './keys.js';
@@ -30,10 +30,7 @@ export interface PublisherRouteOptions {
 /** `/api/publishers`, `/api/auth/*`, `/api/tokens` and `/api/keys`. */
 export function publisherRoutes(options: PublisherRouteOptions): Router {
   const { publishers, tokens, keys, logger } = options;
-  const window = options.loginWindowMinutes * 60;
-  // Failed sign-ins per account and address, and per address over all accounts.
-  const perAccount = new RateLimiterMemory({ points: options.loginAttempts, duration: window });
-  const perAddress = new RateLimiterMemory({ points: options.loginAttempts * 10, duration: window });
+  const throttle = new SignInThrottle(options.loginAttempts, options.loginWindowMinutes);
   const router = new Router({ prefix: '/api' });
 
   const isOperator = (ctx: Context) => {
@@ -67,24 +64,14 @@ export function publisherRoutes(options: PublisherRouteOptions): Router {
       throw new ApiError(422, 'validation_failed', 'Send either name or email, not both.', 'name');
     }
     const who = (input.name ?? input.email!).toLowerCase();
-    const accountKey = `${who}|${ctx.ip}`;
-    for (const [limiter, key] of [
-      [perAccount, accountKey],
-      [perAddress, ctx.ip],
-    ] as const) {
-      const state = await limiter.get(key);
-      if (state && state.consumedPoints >= limiter.points) {
-        ctx.set('Retry-After', String(Math.ceil(state.msBeforeNext / 1000)));
-        throw new ApiError(429, 'too_many_attempts', 'Too many failed sign-ins; wait before trying again.');
-      }
-    }
+    await throttle.check(ctx, who);
     const publisher = await publishers.verify(input, input.password);
     if (!publisher) {
-      await Promise.all([perAccount.penalty(accountKey), perAddress.penalty(ctx.ip)]);
+      await throttle.failed(ctx, who);
       logger.warn({ login: 'failed', who, ip: ctx.ip }, 'sign-in failed');
       throw new ApiError(401, 'invalid_credentials', 'The name, e-mail or password is wrong.');
     }
-    await perAccount.delete(accountKey);
+    await throttle.succeeded(ctx, who);
     const { token, record } = await tokens.issue(publisher, `login ${new Date().toISOString()}`, 'login');
     ctx.body = { token, expiresAt: record.expiresAt!.toISOString(), publisher: accountView(publisher) };
   });
