@@ -37,7 +37,6 @@ export interface ProcessOutcome {
 
 const CACHE_TTL_MS = 2000;
 const MAX_CACHED_VERSIONS = 500;
-const MAX_CACHED_SERIES = 2000;
 
 /** A deployed flow version as the processor keeps it: graphs never change once deployed. */
 interface DeployedVersion {
@@ -76,22 +75,6 @@ export class EventProcessor {
     private readonly live?: LiveHub,
   ) {}
 
-  /**
-   * The histogram series of each node and flow, looked up once: finding a series by its labels
-   * costs more than recording a value in it, and every node of every event records one.
-   */
-  private readonly series = new Map<string, { observe(value: number): void }>();
-
-  private seriesOf(key: string, create: () => { observe(value: number): void }) {
-    let series = this.series.get(key);
-    if (series === undefined) {
-      if (this.series.size >= MAX_CACHED_SERIES) this.series.clear();
-      series = create();
-      this.series.set(key, series);
-    }
-    return series;
-  }
-
   private observe(source: string, type: string, result: EventRunResult): void {
     this.metrics.eventsProcessed.inc({
       source,
@@ -103,13 +86,9 @@ export class EventProcessor {
       for (const entry of flow.trace) {
         if (entry.skipped) continue;
         seconds += entry.durationMs / 1000;
-        this.seriesOf(`node\u0000${entry.plugin}\u0000${entry.node}`, () =>
-          this.metrics.nodeDuration.labels({ plugin: entry.plugin, node: entry.node }),
-        ).observe(entry.durationMs / 1000);
+        this.metrics.observeNode(entry.plugin, entry.node, entry.durationMs / 1000);
       }
-      this.seriesOf(`flow\u0000${flow.flowId}`, () =>
-        this.metrics.flowDuration.labels({ flow: flow.flowId }),
-      ).observe(seconds);
+      this.metrics.observeFlow(flow.flowId, seconds);
     }
   }
 

@@ -62,6 +62,16 @@ describe('metrics and request logs', function () {
     expect(
       sample(text, 'cairn_http_request_duration_seconds_count{method="POST",route="/track",status="200"}'),
     ).to.equal(1);
+
+    // A second event records in the same series, not in a new one.
+    await server.request('/track', {
+      json: { source: { id: 'web' }, events: [{ type: 'review', properties: { rating: 4 } }] },
+    });
+    const again = await (await server.request('/metrics', { admin: true })).text();
+    expect(
+      sample(again, 'cairn_node_duration_seconds_count{plugin="@cairn/plugin-test-kit",node="bump"}'),
+    ).to.equal(2);
+    expect(again).to.match(/^cairn_flow_duration_seconds_count\{flow="[0-9a-f-]+"\} 2$/m);
     expect(sample(text, 'cairn_sandbox_restarts_total')).to.equal(0);
   });
 

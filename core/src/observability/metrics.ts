@@ -29,6 +29,38 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  /**
+   * The series of each node and flow, looked up once: finding a series by its labels costs more
+   * than recording a value in it, and every node of every event records one.
+   */
+  private readonly nodeSeries = new Map<string, Map<string, Histogram.Internal<string>>>();
+  private readonly flowSeries = new Map<string, Histogram.Internal<string>>();
+
+  /** Records one node call's time. */
+  observeNode(plugin: string, node: string, seconds: number): void {
+    let nodes = this.nodeSeries.get(plugin);
+    if (nodes === undefined) {
+      nodes = new Map();
+      this.nodeSeries.set(plugin, nodes);
+    }
+    let series = nodes.get(node);
+    if (series === undefined) {
+      series = this.nodeDuration.labels({ plugin, node });
+      nodes.set(node, series);
+    }
+    series.observe(seconds);
+  }
+
+  /** Records the time of one flow run's nodes. */
+  observeFlow(flow: string, seconds: number): void {
+    let series = this.flowSeries.get(flow);
+    if (series === undefined) {
+      series = this.flowDuration.labels({ flow });
+      this.flowSeries.set(flow, series);
+    }
+    series.observe(seconds);
+  }
+
   readonly nodeDuration = new Histogram({
     name: 'cairn_node_duration_seconds',
     help: 'Time of one node call in the sandbox, by plugin and node.',
