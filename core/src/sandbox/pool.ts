@@ -5,6 +5,7 @@ import { HttpCapability, type HttpCapabilityOptions } from '@cairn/sdk/sandbox';
 import type { Logger } from 'pino';
 import { readLines, writeLine } from './lines.js';
 import {
+  CHANNEL_FD,
   decodeOutcomes,
   type EventRunRequest,
   type EventRunResult,
@@ -17,8 +18,6 @@ import {
 } from './protocol.js';
 
 const WORKER_MAIN = fileURLToPath(new URL('./worker-main.js', import.meta.url));
-/** The worker's file descriptor of its channel to the host (see `lines.ts`). */
-export const CHANNEL_FD = 3;
 
 /**
  * `node --cpu-prof` on the server profiles its sandbox workers too (each writes its own file), so

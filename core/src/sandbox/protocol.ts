@@ -94,6 +94,9 @@ export type WorkerMessage =
   | { kind: 'mail'; callId: number; requestJson: string; use: CapabilityUse }
   | { kind: 'http-abort'; callId: number };
 
+/** The worker's file descriptor of its channel to the host (see `lines.ts`). */
+export const CHANNEL_FD = 3;
+
 /** JSON text never holds a raw NUL (`JSON.stringify` escapes it), so it separates the parts. */
 const SEPARATOR = '\u0000';
 

@@ -15,6 +15,7 @@ import {
 import { runEvent, sealedParts } from './event-runner.js';
 import { readLines, writeLine } from './lines.js';
 import {
+  CHANNEL_FD,
   decodeRunRequest,
   type EventRunRequest,
   encodeOutcomes,
@@ -25,8 +26,8 @@ import {
   type WorkerSettings,
 } from './protocol.js';
 
-/** The channel the host opened as this process's fd 3 (`CHANNEL_FD`), see `lines.ts`. */
-const channel = new Socket({ fd: 3, readable: true, writable: true });
+/** The channel the host opened for this process (see `lines.ts`). */
+const channel = new Socket({ fd: CHANNEL_FD, readable: true, writable: true });
 
 function send(message: WorkerMessage): void {
   writeLine(channel, JSON.stringify(message));
