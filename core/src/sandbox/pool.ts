@@ -38,6 +38,8 @@ export class SandboxRunError extends Error {
 export interface SandboxPoolOptions {
   /** Worker processes; each holds its own isolates. */
   size: number;
+  /** The worker's script: `worker-main.js`, unless a test runs one that misbehaves. */
+  workerMain?: string;
   /** Wall-time limit for all flows of one event; the worker is replaced when it is exceeded. */
   eventTimeoutMs: number;
   settings: WorkerSettings;
@@ -233,7 +235,8 @@ export class SandboxPool {
   }
 
   private spawn(): Worker {
-    const child = spawn(process.execPath, ['--no-node-snapshot', ...PROFILING_FLAGS, WORKER_MAIN], {
+    const script = this.options.workerMain ?? WORKER_MAIN;
+    const child = spawn(process.execPath, ['--no-node-snapshot', ...PROFILING_FLAGS, script], {
       // No database URL, tokens or keys reach the sandbox process.
       env: {},
       // Runs, outcomes and control messages cross one pipe as lines of text (`lines.ts`).

@@ -2,11 +2,12 @@ import { createServer, type ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { loadBuiltPlugin } from '@cairn/sdk/sandbox';
 import { expect } from 'chai';
 import { pino } from 'pino';
 import { edge, kitNode, testKitPlugin } from '../test-support/plugins.js';
-import { SandboxPool } from './pool.js';
+import { SandboxPool, type SandboxRunError } from './pool.js';
 import type { EventRunRequest } from './protocol.js';
 
 const logicNode = (id: string, node: string, config: object) => ({
@@ -76,6 +77,42 @@ describe('sandbox worker', function () {
     } finally {
       await pool.close();
       service.close();
+    }
+  });
+});
+
+describe('a sandbox worker that sends nonsense', function () {
+  this.timeout(30_000);
+
+  it('is replaced, its run fails with sandbox_crashed, and the next run goes to a fresh worker', async () => {
+    const pool = new SandboxPool({
+      size: 1,
+      workerMain: fileURLToPath(new URL('../test-support/workers/garbling-worker.js', import.meta.url)),
+      eventTimeoutMs: 20_000,
+      settings: { limits: {}, maxNodeRuns: 100 },
+      http: {},
+      approves: () => true,
+      logger: pino({ level: 'silent' }),
+    });
+    const request = (type: string): EventRunRequest => ({
+      flows: [],
+      event: { id: 'e1', type, properties: {} },
+      profile: null,
+      session: null,
+    });
+    try {
+      await pool.start([]);
+      const [first] = pool.pids();
+      const failed = await pool.run(request('garble')).then(
+        () => undefined,
+        (error: SandboxRunError) => error,
+      );
+      expect(failed?.code).to.equal('sandbox_crashed');
+      expect(pool.restarts).to.equal(1);
+      expect(pool.pids()[0]).to.not.equal(first);
+      expect((await pool.run(request('page-view'))).status).to.equal('ok');
+    } finally {
+      await pool.close();
     }
   });
 });
