@@ -5,6 +5,7 @@ import { type Logger, pino } from 'pino';
 import { Accounts } from './auth/accounts.js';
 import { Credentials } from './auth/credentials.js';
 import type { CairnConfig } from './config/config.js';
+import { PendingEvents } from './flows/pending.js';
 import { createApp } from './http/app.js';
 import { InFlightRequests } from './http/in-flight.js';
 import { LiveHub } from './live/live.js';
@@ -20,6 +21,10 @@ import { SandboxPool } from './sandbox/pool.js';
 import { type Database, openDatabase } from './storage/orm.js';
 
 const SHUTDOWN_GRACE_MS = 15_000;
+/** A pending event is taken as abandoned this long after the event time limit has passed. */
+const PENDING_MARGIN_MS = 60_000;
+/** How often to look for abandoned pending events. */
+const PENDING_SWEEP_MS = 30_000;
 
 export interface RunningServer {
   url: string;
@@ -103,7 +108,7 @@ export async function startServer(
       logger,
       onDrop: () => metrics.liveClientsDropped.inc(),
     });
-    const app = createApp({
+    const { app, processor } = createApp({
       config,
       db,
       logger,
@@ -133,6 +138,13 @@ export async function startServer(
         metricsServer!.once('listening', resolve).once('error', reject);
       });
     }
+    // Events a stopped server left pending get their flows run (see `PendingEvents`).
+    const pending = new PendingEvents(db, processor, logger, {
+      graceMs: config.sandbox.eventTimeoutMs + PENDING_MARGIN_MS,
+      everyMs: PENDING_SWEEP_MS,
+      databaseUrl: config.databaseUrl,
+    });
+    pending.start();
     const listening = server;
     const workers = sandbox;
     const scraping = metricsServer;
@@ -149,6 +161,7 @@ export async function startServer(
         await inFlight.idle(SHUTDOWN_GRACE_MS);
         listening.closeAllConnections();
         await closed;
+        await pending.stop();
         scraping?.close();
         await workers.close();
         await db.close();

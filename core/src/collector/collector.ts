@@ -49,6 +49,11 @@ export interface CollectBatch {
   unknownProfile: 'new' | 'alias';
   /** Client-owned session id; `undefined` starts a new session, `null` stores no session. */
   sessionId: string | null | undefined;
+  /**
+   * Event types whose flows will run: their events are stored `pending` until what the flows did
+   * is committed, so an event whose flows never finished (the server stopped) can be found.
+   */
+  withFlows?: ReadonlySet<string>;
   /** Profile-less events are stored without a profile or session. */
   profileLess: boolean;
   context: Record<string, unknown>;
@@ -74,12 +79,16 @@ export interface CollectResult {
 export interface FlowCommit {
   profileId: string | null;
   operations: ProfileOperation[];
-  statuses: Map<string, 'processed' | 'error'>;
+  /** The status each event ends with: `collected` for a pending event that no flow runs for anymore. */
+  statuses: Map<string, SettledStatus>;
   /** Filled in by the commit: operations the stored profile refused, e.g. a counter that became text. */
   refused: string[];
 }
 
 type WriteItem = { kind: 'collect'; batch: CollectBatch } | { kind: 'commit'; commit: FlowCommit };
+
+/** The statuses an event can end with once its flows are settled. */
+export type SettledStatus = 'processed' | 'error' | 'collected';
 
 export interface CollectorOptions {
   /** Parallel write lanes on MySQL (SQLite always has one writer). */
@@ -108,7 +117,7 @@ interface GroupState {
   newAliases: { alias: string; profileId: string; kind: string }[];
   events: EventRecord[];
   /** Event id → status set after its flows ran. */
-  statuses: Map<string, 'processed' | 'error'>;
+  statuses: Map<string, SettledStatus>;
 }
 
 /**
@@ -344,7 +353,7 @@ export class Collector {
         profileId: profile?.id ?? null,
         createdAt: tracked.time ? new Date(tracked.time) : state.now,
         insertedAt: state.now,
-        status: 'collected',
+        status: batch.withFlows?.has(type) ? 'pending' : 'collected',
         ip: batch.request.ip,
         userAgent: batch.request.userAgent ?? null,
       };
@@ -461,7 +470,7 @@ export class Collector {
     )) {
       tx.later(...insertRows(dialect, 'event', EVENT_COLUMNS, rows));
     }
-    for (const status of ['processed', 'error'] as const) {
+    for (const status of ['processed', 'error', 'collected'] as const) {
       const ids = [...state.statuses].filter(([, s]) => s === status).map(([id]) => id);
       for (const chunk of chunks(ids, INSERT_CHUNK)) {
         tx.later(`update event set status = ? where id in ${placeholders(chunk.length)}`, [status, ...chunk]);

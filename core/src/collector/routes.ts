@@ -13,7 +13,13 @@ import type { EventSource } from '../storage/entities.js';
 import type { Database } from '../storage/orm.js';
 import type { CollectBatch, Collector, RequestMeta } from './collector.js';
 import { loadProfileForRead } from './identity.js';
-import { ConsentPayloadSchema, checkEvents, TrackedEventSchema, TrackPayloadSchema } from './schema.js';
+import {
+  ConsentPayloadSchema,
+  checkEvents,
+  normaliseEventType,
+  TrackedEventSchema,
+  TrackPayloadSchema,
+} from './schema.js';
 
 export interface CollectorRoutesOptions {
   db: Database;
@@ -116,11 +122,16 @@ export function collectorRoutes({
 
   /** Stores the batch, then runs its flows: the answer both endpoints give. */
   const collectAndRun = async (batch: CollectBatch) => {
-    const result = await collector.collect(batch);
+    // Routed first, so that events whose flows will run are stored `pending`.
+    const route = await processor.route(
+      batch.sourceId,
+      batch.events.map((e) => normaliseEventType(e.type)),
+    );
+    const result = await collector.collect(route ? { ...batch, withFlows: new Set(route.keys()) } : batch);
     for (const event of result.committed.events)
       metrics.eventsReceived.inc({ source: batch.sourceId, type: event.type });
     live.publishEvents(batch.sourceId, result.committed.events);
-    const outcome = await processor.process({ sourceId: batch.sourceId, ...result.committed });
+    const outcome = await processor.process({ sourceId: batch.sourceId, ...result.committed }, { route });
     if (live.watching(result.committed.profile)) {
       const stored = await loadProfileForRead(db.em(), result.committed.profile!.id);
       if (stored) live.publishProfile(stored);

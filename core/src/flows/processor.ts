@@ -29,6 +29,19 @@ export interface ProcessInput {
   events: EventRecord[];
 }
 
+/** The deployed flows routing rules select for each event type of a request, in rule order. */
+export type Route = Map<string, FlowToRun[]>;
+
+export interface ProcessOptions {
+  /** The route `route` gave for these events; looked up again when left out. */
+  route?: Route | null;
+  /**
+   * Mark the events no flow runs for `collected`: for pending events whose flows are run again
+   * (`PendingEvents`), when the rules that selected them are gone.
+   */
+  settle?: boolean;
+}
+
 export interface ProcessOutcome {
   ux: JsonObject[];
   response: JsonObject;
@@ -97,16 +110,45 @@ export class EventProcessor {
     this.deployed = undefined;
   }
 
-  async process(input: ProcessInput): Promise<ProcessOutcome> {
-    const outcome: ProcessOutcome = { ux: [], response: {}, errors: [] };
-    const plans: { event: EventRecord; flows: FlowToRun[] }[] = [];
-    for (const event of input.events) {
-      const rules = await this.rules.matching(input.sourceId, event.type);
+  /** The deployed flows that run for events of these types from `sourceId`; null when none does. */
+  async route(sourceId: string, types: Iterable<string>): Promise<Route | null> {
+    const route: Route = new Map();
+    for (const type of new Set(types)) {
+      const rules = await this.rules.matching(sourceId, type);
       if (rules.length === 0) continue;
       const flows = await this.deployedFlows(rules.map((r) => r.flowId));
-      if (flows.length) plans.push({ event, flows });
+      if (flows.length) route.set(type, flows);
     }
-    if (plans.length === 0) return outcome;
+    return route.size ? route : null;
+  }
+
+  async process(input: ProcessInput, options: ProcessOptions = {}): Promise<ProcessOutcome> {
+    const outcome: ProcessOutcome = { ux: [], response: {}, errors: [] };
+    const route =
+      options.route === undefined
+        ? await this.route(
+            input.sourceId,
+            input.events.map((e) => e.type),
+          )
+        : options.route;
+    const plans: { event: EventRecord; flows: FlowToRun[] }[] = [];
+    const unrouted: string[] = [];
+    for (const event of input.events) {
+      const flows = route?.get(event.type);
+      if (flows) plans.push({ event, flows });
+      else unrouted.push(event.id);
+    }
+    if (plans.length === 0) {
+      if (options.settle && unrouted.length) {
+        await this.collector.commit({
+          profileId: null,
+          operations: [],
+          statuses: new Map(unrouted.map((id) => [id, 'collected'])),
+          refused: [],
+        });
+      }
+      return outcome;
+    }
 
     // Flows see the consents that hold now: lapsed grants dropped, default-granted types added.
     const consentTypes = input.profile ? await this.consentTypes.list() : [];
@@ -120,7 +162,7 @@ export class EventProcessor {
     const commit: FlowCommit = {
       profileId: input.profile?.id ?? null,
       operations: [],
-      statuses: new Map(),
+      statuses: new Map(options.settle ? unrouted.map((id) => [id, 'collected']) : []),
       refused: [],
     };
     for (const [index, { event, flows }] of plans.entries()) {

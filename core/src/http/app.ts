@@ -88,7 +88,7 @@ export function createApp({
   metrics,
   live,
   installer,
-}: AppDeps): Koa {
+}: AppDeps): { app: Koa; processor: EventProcessor } {
   const app = new Koa({ proxy: config.trustProxy });
   const audit = new AuditLog(db);
   const sources = new SourceRegistry(db);
@@ -174,5 +174,5 @@ export function createApp({
   const auditApi = auditRoutes(audit);
   app.use(auditApi.routes()).use(auditApi.allowedMethods());
 
-  return app;
+  return { app, processor };
 }

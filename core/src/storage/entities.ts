@@ -69,7 +69,11 @@ export const SessionSchema = defineEntity({
 });
 export type Session = InferEntity<typeof SessionSchema>;
 
-export const EVENT_STATUSES = ['collected', 'processed', 'invalid', 'error'] as const;
+/**
+ * `collected`: stored, no flow runs for it. `pending`: stored, its flows have not committed yet
+ * (see `PendingEvents`). `processed` / `error`: its flows ran and committed, all well or not.
+ */
+export const EVENT_STATUSES = ['collected', 'pending', 'processed', 'invalid', 'error'] as const;
 export type EventStatus = (typeof EVENT_STATUSES)[number];
 
 export const EventSchema = defineEntity({

@@ -180,3 +180,21 @@ export function eventToRow(dialect: Dialect, e: EventRecord): unknown[] {
     e.userAgent ?? null,
   ];
 }
+
+export function eventFromRow(row: Record<string, unknown>): EventRecord {
+  return {
+    id: row.id as string,
+    type: row.type as string,
+    properties: fromSqlJson(row.properties),
+    context: fromSqlJson(row.context),
+    tags: fromSqlJson(row.tags),
+    sourceId: row.source_id as string,
+    sessionId: (row.session_id as string | null) ?? null,
+    profileId: (row.profile_id as string | null) ?? null,
+    createdAt: fromSqlDate(row.created_at)!,
+    insertedAt: fromSqlDate(row.inserted_at)!,
+    status: row.status as string,
+    ip: (row.ip as string | null) ?? null,
+    userAgent: (row.user_agent as string | null) ?? null,
+  };
+}

@@ -1,0 +1,155 @@
+import { createConnection } from 'mysql2/promise';
+import type { Logger } from 'pino';
+import type { Database } from '../storage/orm.js';
+import {
+  EVENT_COLUMNS,
+  type EventRecord,
+  eventFromRow,
+  PROFILE_COLUMNS,
+  profileFromRow,
+  SESSION_COLUMNS,
+  sessionFromRow,
+} from '../storage/records.js';
+import { sqlTransaction, toSqlDate } from '../storage/sql.js';
+import type { EventProcessor } from './processor.js';
+
+export interface PendingEventsOptions {
+  /** How long after it was stored a pending event is taken as abandoned: longer than any request. */
+  graceMs: number;
+  /** How often to look for abandoned events. */
+  everyMs: number;
+  /** Most events taken in one round; a sweep goes on while rounds come back full. */
+  limit?: number;
+  /** The database URL, for the MySQL lock that keeps two servers from running one event twice. */
+  databaseUrl: string;
+}
+
+/** The name of the MySQL lock a sweep holds (`GET_LOCK`), one server at a time. */
+const LOCK = 'cairn.pending-events';
+
+/**
+ * Runs the flows of events stored `pending` whose request never committed what they did: the
+ * server stopped (a crash, a kill, a lost database) between storing the events and committing
+ * their flows' outcome. Without this such an event would stay stored but never processed. A
+ * sweep runs when the server starts and then every `everyMs`, and takes events stored more than
+ * `graceMs` ago, so never one whose request is still running. Their flows run again from the
+ * start, on the profile as it is now, and commit as a request's would; an event whose rules are
+ * gone becomes `collected`. One server sweeps at a time (on MySQL, through a named lock).
+ */
+export class PendingEvents {
+  private timer: NodeJS.Timeout | undefined;
+  private sweeping: Promise<number> | undefined;
+  private readonly limit: number;
+
+  constructor(
+    private readonly db: Database,
+    private readonly processor: EventProcessor,
+    private readonly logger: Logger,
+    private readonly options: PendingEventsOptions,
+  ) {
+    this.limit = options.limit ?? 500;
+  }
+
+  start(): void {
+    const sweep = () => {
+      this.sweep().catch((error: unknown) =>
+        this.logger.error({ err: error }, 'recovering pending events failed'),
+      );
+    };
+    setImmediate(sweep);
+    this.timer = setInterval(sweep, this.options.everyMs);
+    this.timer.unref();
+  }
+
+  /** Stops sweeping; resolves once a sweep in progress has ended. */
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.sweeping?.catch(() => undefined);
+  }
+
+  /** Processes the abandoned pending events; resolves with how many were settled. */
+  sweep(): Promise<number> {
+    this.sweeping ??= this.exclusively(() => this.recover()).finally(() => {
+      this.sweeping = undefined;
+    });
+    return this.sweeping;
+  }
+
+  /** Runs `work` unless another server is sweeping the same MySQL database (then 0). */
+  private async exclusively(work: () => Promise<number>): Promise<number> {
+    if (this.db.dialect === 'sqlite') return work();
+    const connection = await createConnection(this.options.databaseUrl);
+    try {
+      const [rows] = await connection.query(`select get_lock(?, 0) as held`, [LOCK]);
+      if ((rows as { held: number | null }[])[0]?.held !== 1) return 0;
+      try {
+        return await work();
+      } finally {
+        await connection.query(`select release_lock(?)`, [LOCK]);
+      }
+    } finally {
+      await connection.end();
+    }
+  }
+
+  private async recover(): Promise<number> {
+    let settled = 0;
+    let previous = '';
+    for (;;) {
+      const events = await this.abandoned();
+      // The same events again: their commit failed (the log says why); the next sweep retries.
+      const ids = events.map((e) => e.id).join();
+      if (events.length === 0 || ids === previous) return settled;
+      previous = ids;
+      for (const group of requests(events)) {
+        await this.processor.process(await this.withRows(group), { settle: true });
+        settled += group.length;
+      }
+      this.logger.warn({ events: events.length }, 'ran the flows of events a stopped server left pending');
+      if (events.length < this.limit) return settled;
+    }
+  }
+
+  /** Pending events stored before the grace period, oldest first. */
+  private async abandoned(): Promise<EventRecord[]> {
+    const before = new Date(Date.now() - this.options.graceMs);
+    return sqlTransaction(this.db, async (tx) => {
+      const rows = await tx.all(
+        `select ${EVENT_COLUMNS.join(', ')} from event where status = 'pending' and inserted_at < ? order by inserted_at, id limit ${this.limit}`,
+        [toSqlDate(tx.dialect, before)],
+      );
+      return rows.map(eventFromRow);
+    });
+  }
+
+  /** The input `process` takes for events of one request: their source, profile and session as stored now. */
+  private async withRows(events: EventRecord[]) {
+    const { sourceId, profileId, sessionId } = events[0]!;
+    return sqlTransaction(this.db, async (tx) => {
+      const [profile] = profileId
+        ? await tx.all(`select ${PROFILE_COLUMNS.join(', ')} from profile where id = ?`, [profileId])
+        : [];
+      const [session] = sessionId
+        ? await tx.all(`select ${SESSION_COLUMNS.join(', ')} from session where id = ?`, [sessionId])
+        : [];
+      return {
+        sourceId,
+        profile: profile ? profileFromRow(profile) : null,
+        session: session ? sessionFromRow(session) : null,
+        events,
+      };
+    });
+  }
+}
+
+/** Events grouped as they would have been in their requests: by source, profile and session, in order. */
+function requests(events: EventRecord[]): EventRecord[][] {
+  const groups = new Map<string, EventRecord[]>();
+  for (const event of events) {
+    const key = `${event.sourceId}\u0000${event.profileId ?? ''}\u0000${event.sessionId ?? ''}`;
+    const group = groups.get(key);
+    if (group) group.push(event);
+    else groups.set(key, [event]);
+  }
+  return [...groups.values()];
+}
