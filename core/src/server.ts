@@ -21,8 +21,6 @@ import { SandboxPool } from './sandbox/pool.js';
 import { type Database, openDatabase } from './storage/orm.js';
 
 const SHUTDOWN_GRACE_MS = 15_000;
-/** A pending event is taken as abandoned this long after the event time limit has passed. */
-const PENDING_MARGIN_MS = 60_000;
 /** How often to look for abandoned pending events. */
 const PENDING_SWEEP_MS = 30_000;
 
@@ -140,7 +138,7 @@ export async function startServer(
     }
     // Events a stopped server left pending get their flows run (see `PendingEvents`).
     const pending = new PendingEvents(db, processor, logger, {
-      graceMs: config.sandbox.eventTimeoutMs + PENDING_MARGIN_MS,
+      graceMs: config.sandbox.pendingAfterMs,
       everyMs: PENDING_SWEEP_MS,
       databaseUrl: config.databaseUrl,
     });

@@ -62,6 +62,8 @@ export interface CairnConfig {
     outputBytes: number;
     /** Wall time for all flows of one event, ms. */
     eventTimeoutMs: number;
+    /** How long after it was stored a `pending` event is taken as left by a stopped server, ms. */
+    pendingAfterMs: number;
     /** Node calls allowed in one flow run. */
     maxNodeRuns: number;
   };
@@ -130,6 +132,7 @@ export function loadConfig(env: Env = process.env): CairnConfig {
   if (adminToken !== undefined && adminToken.length < 16) {
     throw new ConfigError('CAIRN_ADMIN_TOKEN', 'must be at least 16 characters long');
   }
+  const eventTimeoutMs = integer(env, 'CAIRN_EVENT_TIMEOUT_MS', 10_000, 10, 600_000);
   return {
     port: integer(env, 'CAIRN_PORT', 8686, 0, 65535),
     host: env.CAIRN_HOST || '0.0.0.0',
@@ -159,7 +162,15 @@ export function loadConfig(env: Env = process.env): CairnConfig {
       memoryMb: integer(env, 'CAIRN_SANDBOX_MEMORY_MB', 64, 8, 4096),
       cpuMs: integer(env, 'CAIRN_SANDBOX_CPU_MS', 1000, 1, 60_000),
       outputBytes: integer(env, 'CAIRN_SANDBOX_OUTPUT_KB', 256, 1, 65_536) * 1024,
-      eventTimeoutMs: integer(env, 'CAIRN_EVENT_TIMEOUT_MS', 10_000, 10, 600_000),
+      eventTimeoutMs,
+      // Longer than any request may take, so a pending event of a running request is never taken.
+      pendingAfterMs: integer(
+        env,
+        'CAIRN_PENDING_AFTER_MS',
+        eventTimeoutMs + 60_000,
+        eventTimeoutMs + 1,
+        86_400_000,
+      ),
       maxNodeRuns: integer(env, 'CAIRN_MAX_NODE_RUNS', 1000, 1, 1_000_000),
     },
     httpAllow: list(env.CAIRN_HTTP_ALLOW),

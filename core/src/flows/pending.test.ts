@@ -1,10 +1,16 @@
+import { type ChildProcess, fork } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { createConnection } from 'mysql2/promise';
 import { toSqlDate } from '../storage/sql.js';
 import { testDialects } from '../test-support/databases.js';
 import { edge, kitNode, testKitEnv } from '../test-support/plugins.js';
+import { freePort } from '../test-support/ports.js';
 import { startTestServer, type TestServer } from '../test-support/server.js';
 
 for (const dialect of testDialects()) {
@@ -167,3 +173,139 @@ for (const dialect of testDialects()) {
     }
   });
 }
+
+/** The child processes of `pid` (Linux). */
+function childrenOf(pid: number): number[] {
+  return readdirSync(`/proc/${pid}/task`).flatMap((task) =>
+    readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').split(' ').filter(Boolean).map(Number),
+  );
+}
+
+/** Whether a process still runs (a zombie waiting for its parent to read its status counts as ended). */
+function alive(pid: number): boolean {
+  try {
+    return !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
+describe('a server killed while flows run', function () {
+  this.timeout(90_000);
+  const cli = fileURLToPath(new URL('../cli/main.js', import.meta.url));
+  const token = 'crash-test-admin-token-0123456789';
+  let dataDir: string;
+  let probe: Server;
+  let server: ChildProcess | undefined;
+  /** Calls the probe received; the first is held unanswered, as if the service were slow. */
+  let calls = 0;
+  let reached: () => void;
+  const firstCall = new Promise<void>((resolve) => {
+    reached = resolve;
+  });
+
+  before(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'cairn-crash-'));
+    probe = createServer((_request, response) => {
+      calls += 1;
+      if (calls === 1) reached();
+      else response.end('{}');
+    });
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  });
+  after(() => {
+    server?.kill('SIGKILL');
+    probe.closeAllConnections();
+    probe.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  /** Starts the server in a process of its own on the test's data folder; its base URL. */
+  async function start(limits: { eventMs: number; pendingMs: number }): Promise<string> {
+    const port = await freePort();
+    server = fork(cli, ['serve'], {
+      execArgv: ['--no-node-snapshot'],
+      env: {
+        ...process.env,
+        ...(await testKitEnv()),
+        CAIRN_PORT: String(port),
+        CAIRN_HOST: '127.0.0.1',
+        CAIRN_DATA_DIR: dataDir,
+        CAIRN_DATABASE_URL: `sqlite:${join(dataDir, 'cairn.sqlite')}`,
+        CAIRN_ADMIN_TOKEN: token,
+        CAIRN_HTTP_ALLOW: '127.0.0.1',
+        CAIRN_EVENT_TIMEOUT_MS: String(limits.eventMs),
+        CAIRN_PENDING_AFTER_MS: String(limits.pendingMs),
+        CAIRN_LOG_LEVEL: 'fatal',
+      },
+      stdio: 'ignore',
+    });
+    const base = `http://127.0.0.1:${port}`;
+    for (let i = 0; i < 200; i++) {
+      if (
+        await fetch(`${base}/readyz`).then(
+          (r) => r.ok,
+          () => false,
+        )
+      )
+        return base;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error('the server did not start');
+  }
+
+  it('runs the flows of the event it held when it starts again', async () => {
+    let base = await start({ eventMs: 20_000, pendingMs: 60_000 });
+    const api = (path: string, body?: unknown) =>
+      fetch(`${base}${path}`, {
+        method: body === undefined ? 'GET' : 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+    await api('/api/sources', { id: 'web', name: 'Web', type: 'rest' });
+    const url = `http://127.0.0.1:${(probe.address() as AddressInfo).port}/`;
+    const flow = await api('/api/flows', {
+      name: 'Probe',
+      draft: {
+        nodes: [kitNode('start', 'start'), kitNode('call', 'attack', { kind: 'fetch', url })],
+        edges: [edge('start', 'out', 'call')],
+      },
+    });
+    const { id } = (await flow.json()) as { id: string };
+    await api(`/api/flows/${id}/deploy`, {});
+    await api('/api/rules', { name: 'probe', eventType: 'probe', flowId: id });
+
+    const tracked = api('/track', { source: { id: 'web' }, events: [{ type: 'probe' }] }).catch(
+      () => 'no answer',
+    );
+    await firstCall;
+    const workers = childrenOf(server!.pid!);
+    expect(workers).to.have.length(1);
+    const killed = new Promise((resolve) => server!.once('exit', resolve));
+    server!.kill('SIGKILL');
+    await killed;
+    expect(await tracked).to.equal('no answer');
+    // Its sandbox worker, whose node was waiting for the probe's answer, ends too.
+    for (let i = 0; i < 50 && workers.some(alive); i++)
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(workers.filter(alive)).to.deep.equal([]);
+
+    // Started again once the event has been pending longer than this server's pending period:
+    // the sweep at start takes it and runs its flow again, which calls the probe a second time.
+    await new Promise((resolve) => setTimeout(resolve, 1600));
+    base = await start({ eventMs: 1000, pendingMs: 1500 });
+    const statuses = async () => {
+      const listed = (await (await api('/api/events?type=probe')).json()) as {
+        items: { metadata: { status: string } }[];
+      };
+      return listed.items.map((e) => e.metadata.status);
+    };
+    let seen = await statuses();
+    for (let i = 0; i < 100 && seen[0] === 'pending'; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      seen = await statuses();
+    }
+    expect(seen).to.deep.equal(['processed']);
+    expect(calls).to.equal(2);
+  });
+});
