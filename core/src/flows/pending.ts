@@ -97,15 +97,23 @@ export class PendingEvents {
     let previous = '';
     for (;;) {
       const events = await this.abandoned();
-      // The same events again: their commit failed (the log says why); the next sweep retries.
+      // The same events again: they failed (the log says why); the next sweep tries again.
       const ids = events.map((e) => e.id).join();
       if (events.length === 0 || ids === previous) return settled;
       previous = ids;
       for (const group of requests(events)) {
-        await this.processor.process(await this.withRows(group), { settle: true });
-        settled += group.length;
+        try {
+          await this.processor.process(await this.withRows(group), { settle: true });
+          settled += group.length;
+        } catch (error) {
+          // Left pending for the next sweep; the other requests' events go on.
+          this.logger.error(
+            { err: error, events: group.map((e) => e.id) },
+            'running the flows of pending events failed',
+          );
+        }
       }
-      this.logger.warn({ events: events.length }, 'ran the flows of events a stopped server left pending');
+      this.logger.warn({ settled }, 'ran the flows of events a stopped server left pending');
       if (events.length < this.limit) return settled;
     }
   }
