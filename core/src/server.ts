@@ -137,7 +137,7 @@ export async function startServer(
       });
     }
     // Events a stopped server left pending get their flows run (see `PendingEvents`).
-    const pending = new PendingEvents(db, processor, logger, {
+    const pending = new PendingEvents(db, processor, metrics, logger, {
       graceMs: config.sandbox.pendingAfterMs,
       everyMs: PENDING_SWEEP_MS,
       databaseUrl: config.databaseUrl,

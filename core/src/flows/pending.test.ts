@@ -137,6 +137,8 @@ for (const dialect of testDialects()) {
       expect(await settled(events[0]!)).to.equal('processed');
       expect(await views(first.profile.id)).to.equal(2);
       expect(await status(events[1]!)).to.equal('pending');
+      const metrics = await (await server.request('/metrics', { admin: true })).text();
+      expect(metrics).to.match(/^cairn_events_recovered_total 1$/m);
 
       await server.restart();
       expect(await settled(events[0]!)).to.equal('processed');

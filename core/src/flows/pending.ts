@@ -1,5 +1,6 @@
 import { createConnection } from 'mysql2/promise';
 import type { Logger } from 'pino';
+import type { Metrics } from '../observability/metrics.js';
 import type { Database } from '../storage/orm.js';
 import {
   EVENT_COLUMNS,
@@ -44,6 +45,7 @@ export class PendingEvents {
   constructor(
     private readonly db: Database,
     private readonly processor: EventProcessor,
+    private readonly metrics: Metrics,
     private readonly logger: Logger,
     private readonly options: PendingEventsOptions,
   ) {
@@ -105,6 +107,7 @@ export class PendingEvents {
         try {
           await this.processor.process(await this.withRows(group), { settle: true });
           settled += group.length;
+          this.metrics.eventsRecovered.inc(group.length);
         } catch (error) {
           // Left pending for the next sweep; the other requests' events go on.
           this.logger.error(

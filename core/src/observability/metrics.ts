@@ -21,6 +21,12 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly eventsRecovered = new Counter({
+    name: 'cairn_events_recovered_total',
+    help: 'Pending events a stopped server left whose flows were run again.',
+    registers: [this.registry],
+  });
+
   readonly flowDuration = new Histogram({
     name: 'cairn_flow_duration_seconds',
     help: 'Time spent in the nodes of one flow run, by flow.',
