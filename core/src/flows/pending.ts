@@ -39,7 +39,9 @@ const LOCK = 'cairn.pending-events';
  */
 export class PendingEvents {
   private timer: NodeJS.Timeout | undefined;
+  private first: NodeJS.Immediate | undefined;
   private sweeping: Promise<number> | undefined;
+  private stopped = false;
   private readonly limit: number;
 
   constructor(
@@ -58,13 +60,15 @@ export class PendingEvents {
         this.logger.error({ err: error }, 'recovering pending events failed'),
       );
     };
-    setImmediate(sweep);
+    this.first = setImmediate(sweep);
     this.timer = setInterval(sweep, this.options.everyMs);
     this.timer.unref();
   }
 
-  /** Stops sweeping; resolves once a sweep in progress has ended. */
+  /** Stops sweeping; resolves once a sweep in progress has finished the request it was on. */
   async stop(): Promise<void> {
+    this.stopped = true;
+    clearImmediate(this.first);
     clearInterval(this.timer);
     await this.sweeping?.catch(() => undefined);
   }
@@ -97,13 +101,14 @@ export class PendingEvents {
   private async recover(): Promise<number> {
     let settled = 0;
     let previous = '';
-    for (;;) {
+    while (!this.stopped) {
       const events = await this.abandoned();
       // The same events again: they failed (the log says why); the next sweep tries again.
       const ids = events.map((e) => e.id).join();
       if (events.length === 0 || ids === previous) return settled;
       previous = ids;
       for (const group of requests(events)) {
+        if (this.stopped) return settled;
         try {
           await this.processor.process(await this.withRows(group), { settle: true });
           settled += group.length;
@@ -119,6 +124,7 @@ export class PendingEvents {
       this.logger.warn({ settled }, 'ran the flows of events a stopped server left pending');
       if (events.length < this.limit) return settled;
     }
+    return settled;
   }
 
   /** Pending events stored before the grace period, oldest first. */
