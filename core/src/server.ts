@@ -152,6 +152,8 @@ export async function startServer(
       db,
       sandbox: workers,
       close: async () => {
+        // No new sweep starts; one in progress ends after the request it is on.
+        const sweepStopped = pending.stop();
         await updates.close();
         const closed = new Promise<void>((resolve) => listening.close(() => resolve()));
         listening.closeIdleConnections();
@@ -159,7 +161,7 @@ export async function startServer(
         await inFlight.idle(SHUTDOWN_GRACE_MS);
         listening.closeAllConnections();
         await closed;
-        await pending.stop();
+        await sweepStopped;
         scraping?.close();
         await workers.close();
         await db.close();

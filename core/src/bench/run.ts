@@ -27,7 +27,7 @@ const CONNECTIONS = Number(process.env.CAIRN_BENCH_CONNECTIONS ?? 32);
  * machine a single run of each can differ by 10–20% for reasons that have nothing to do with the
  * flow, so the figures reported are medians over back-to-back pairs.
  */
-const PAIRS = Math.max(1, Number(process.env.CAIRN_BENCH_PAIRS ?? 3));
+const PAIRS = Math.max(1, Math.floor(Number(process.env.CAIRN_BENCH_PAIRS ?? 3)) || 1);
 const EXISTING_PROFILES = 500;
 const MYSQL_URL =
   process.env.CAIRN_BENCH_MYSQL_URL ?? process.env.CAIRN_TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';

@@ -78,11 +78,22 @@ export interface CollectResult {
 /** What one request's flows produced, to commit after they ran. */
 export interface FlowCommit {
   profileId: string | null;
+  /** Operations that belong to no event (consents given through the API): always applied. */
   operations: ProfileOperation[];
-  /** The status each event ends with: `collected` for a pending event that no flow runs for anymore. */
-  statuses: Map<string, SettledStatus>;
+  /**
+   * Per event, in order: the status it ends with (`collected` for a pending event no flow runs for
+   * anymore) and the operations its flows produced. Applied only while the event is still
+   * `pending`: an event another run has settled meanwhile (a sweep of `PendingEvents` that took a
+   * slow request's event) keeps that outcome, so no operation is applied twice.
+   */
+  events: Map<string, EventOutcome>;
   /** Filled in by the commit: operations the stored profile refused, e.g. a counter that became text. */
   refused: string[];
+}
+
+export interface EventOutcome {
+  status: SettledStatus;
+  operations: ProfileOperation[];
 }
 
 type WriteItem = { kind: 'collect'; batch: CollectBatch } | { kind: 'commit'; commit: FlowCommit };
@@ -111,6 +122,8 @@ interface GroupState {
   aliases: Map<string, string>;
   /** Event ids already stored, before or earlier in this group. */
   knownEvents: Set<string>;
+  /** Events of the group's commits that are still `pending` (locked on MySQL). */
+  pendingEvents: Set<string>;
   /** What the group writes at the end. */
   touchedProfiles: Set<string>;
   touchedSessions: Set<string>;
@@ -151,6 +164,11 @@ function newId(): string {
 
 const unique = (values: Iterable<string | null | undefined>): string[] =>
   [...new Set(values)].filter((v): v is string => typeof v === 'string');
+
+/** Whether a commit may change its profile. */
+function hasOperations(commit: FlowCommit): boolean {
+  return commit.operations.length > 0 || [...commit.events.values()].some((e) => e.operations.length > 0);
+}
 
 function chunks<T>(items: readonly T[], size: number): T[][] {
   const result: T[][] = [];
@@ -248,6 +266,7 @@ export class Collector {
       profiles: new Map(),
       aliases: new Map(),
       knownEvents: new Set(),
+      pendingEvents: new Set(),
       touchedProfiles: new Set(),
       touchedSessions: new Set(),
       newAliases: [],
@@ -270,7 +289,7 @@ export class Collector {
 
     const named = unique([
       ...tracked.map((b) => b.profileId ?? (b.sessionId ? state.sessions.get(b.sessionId)?.profileId : null)),
-      ...commits.map((c) => (c.operations.length ? c.profileId : null)),
+      ...commits.map((c) => (hasOperations(c) ? c.profileId : null)),
     ]);
     await this.lockProfiles(state, named);
     const unresolved = named.filter((id) => !state.profiles.has(id));
@@ -281,6 +300,16 @@ export class Collector {
       );
       for (const row of rows) state.aliases.set(row.alias, row.profile_id);
       await this.lockProfiles(state, unique(state.aliases.values()));
+    }
+
+    // In id order, as profiles are, so that concurrent groups cannot deadlock on them.
+    const settling = unique(commits.flatMap((c) => [...c.events.keys()])).sort();
+    for (const ids of chunks(settling, INSERT_CHUNK)) {
+      const rows = await tx.all<{ id: string }>(
+        `select id from event where id in ${placeholders(ids.length)} and status = 'pending'${forUpdate(tx.dialect)}`,
+        ids,
+      );
+      for (const row of rows) state.pendingEvents.add(row.id);
     }
 
     const eventIds = unique(batches.flatMap((b) => b.events.map((e) => e.id)));
@@ -383,11 +412,17 @@ export class Collector {
 
   /** Re-applies one request's flow operations to the locked, current profile, one by one. */
   private applyCommit(state: GroupState, commit: FlowCommit): null {
-    for (const [id, status] of commit.statuses) state.statuses.set(id, status);
+    const operations = [...commit.operations];
+    for (const [id, outcome] of commit.events) {
+      // Settled already, or settled by an earlier commit of this group: its outcome stands.
+      if (!state.pendingEvents.delete(id)) continue;
+      state.statuses.set(id, outcome.status);
+      operations.push(...outcome.operations);
+    }
     const profile = commit.profileId ? state.profiles.get(commit.profileId) : undefined;
-    if (!profile || commit.operations.length === 0) return null;
+    if (!profile || operations.length === 0) return null;
     let current = mutablePart(profile);
-    for (const operation of commit.operations) {
+    for (const operation of operations) {
       const applied = applyOperations(current, [operation]);
       if (applied.ok) current = applied.profile;
       else commit.refused.push(`Profile operation ${operation.op} was not applied: ${applied.error.message}`);

@@ -230,7 +230,7 @@ export function collectorRoutes({
         `Profile "${payload.profile.id}" does not exist.`,
         'profile.id',
       );
-    const commit = { profileId: profile.id, operations, statuses: new Map(), refused: [] as string[] };
+    const commit = { profileId: profile.id, operations, events: new Map(), refused: [] as string[] };
     await collector.commit(commit);
     // Recorded as an event too, so flows can react to it and the timeline shows it.
     const answer = await collectAndRun({

@@ -163,12 +163,13 @@ export function loadConfig(env: Env = process.env): CairnConfig {
       cpuMs: integer(env, 'CAIRN_SANDBOX_CPU_MS', 1000, 1, 60_000),
       outputBytes: integer(env, 'CAIRN_SANDBOX_OUTPUT_KB', 256, 1, 65_536) * 1024,
       eventTimeoutMs,
-      // Longer than any request may take, so a pending event of a running request is never taken.
+      // A request starts no flow later than this less two event time limits after storing the
+      // event, so a sweep never takes an event whose flows may still be running.
       pendingAfterMs: integer(
         env,
         'CAIRN_PENDING_AFTER_MS',
-        eventTimeoutMs + 60_000,
-        eventTimeoutMs + 1,
+        2 * eventTimeoutMs + 60_000,
+        2 * eventTimeoutMs + 1,
         86_400_000,
       ),
       maxNodeRuns: integer(env, 'CAIRN_MAX_NODE_RUNS', 1000, 1, 1_000_000),

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { createConnection } from 'mysql2/promise';
+import { Collector, type FlowCommit } from '../collector/collector.js';
 import { toSqlDate } from '../storage/sql.js';
 import { testDialects } from '../test-support/databases.js';
 import { edge, kitNode, testKitEnv } from '../test-support/plugins.js';
@@ -152,6 +153,34 @@ for (const dialect of testDialects()) {
       expect(await settled(events[0]!)).to.equal('collected');
     });
 
+    it('applies the outcome of an event once when two runs commit it', async () => {
+      const first = await track(['view']);
+      const { events } = await track(['note'], first.profile.id);
+      await leavePending(events[0]!, 'view', 0);
+      // Two collectors, as two servers would have: a slow request's and a sweep's commit race.
+      const collectors = [1, 2].map(() => new Collector(server.db, { writeLanes: 2, maxGroup: 16 }));
+      const commit = (): FlowCommit => ({
+        profileId: first.profile.id,
+        operations: [],
+        events: new Map([
+          [
+            events[0]!,
+            {
+              status: 'processed',
+              operations: [{ op: 'increment', path: 'stats.counters.views', by: 1 }],
+            },
+          ],
+        ]),
+        refused: [],
+      });
+      await Promise.all(collectors.map((collector) => collector.commit(commit())));
+      expect(await status(events[0]!)).to.equal('processed');
+      expect(await views(first.profile.id)).to.equal(2);
+      // And once more, later: the event is settled, so nothing changes.
+      await collectors[0]!.commit(commit());
+      expect(await views(first.profile.id)).to.equal(2);
+    });
+
     if (dialect.name === 'mysql') {
       it('leaves the pending events to the server that holds the lock', async () => {
         const first = await track(['view']);
@@ -173,6 +202,56 @@ for (const dialect of testDialects()) {
         expect(await views(first.profile.id)).to.equal(2);
       });
     }
+
+    it('leaves to a sweep the events of a request too slow to start their flows in time', async () => {
+      // A request starts no flow more than 2500 - 2 × 1000 = 500 ms after storing its events.
+      await server.restart({ CAIRN_EVENT_TIMEOUT_MS: '1000', CAIRN_PENDING_AFTER_MS: '2500' });
+      let slowCalls = 0;
+      const slow = createServer((_request, response) => {
+        slowCalls += 1;
+        setTimeout(() => response.end('{}'), 700);
+      });
+      await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
+      try {
+        const url = `http://127.0.0.1:${(slow.address() as AddressInfo).port}/`;
+        const created = await server.request('/api/flows', {
+          admin: true,
+          json: {
+            name: 'Slow',
+            draft: {
+              nodes: [kitNode('start', 'start'), kitNode('call', 'attack', { kind: 'fetch', url })],
+              edges: [edge('start', 'out', 'call')],
+            },
+          },
+        });
+        const flow = ((await created.json()) as { id: string }).id;
+        await server.request(`/api/flows/${flow}/deploy`, { admin: true, method: 'POST' });
+        await server.request('/api/rules', {
+          admin: true,
+          json: { name: 'slow', eventType: 'slow', flowId: flow },
+        });
+
+        const response = await server.request('/track', {
+          json: { source: { id: 'web' }, events: [{ type: 'slow' }, { type: 'slow' }] },
+        });
+        const answer = (await response.json()) as { events: string[]; errors: string[] };
+        expect([await status(answer.events[0]!), await status(answer.events[1]!)]).to.deep.equal([
+          'processed',
+          'pending',
+        ]);
+        expect(answer.errors.join()).to.include('ran too long to start its flows');
+        expect(slowCalls).to.equal(1);
+
+        // Once it counts as abandoned, a sweep (here the one at start) runs it.
+        await new Promise((resolve) => setTimeout(resolve, 2600));
+        await server.restart({ CAIRN_EVENT_TIMEOUT_MS: '1000', CAIRN_PENDING_AFTER_MS: '2500' });
+        expect(await settled(answer.events[1]!)).to.equal('processed');
+        expect(slowCalls).to.equal(2);
+      } finally {
+        slow.close();
+        await server.restart();
+      }
+    });
   });
 }
 
@@ -295,7 +374,7 @@ describe('a server killed while flows run', function () {
     // Started again once the event has been pending longer than this server's pending period:
     // the sweep at start takes it and runs its flow again, which calls the probe a second time.
     await new Promise((resolve) => setTimeout(resolve, 1600));
-    base = await start({ eventMs: 1000, pendingMs: 1500 });
+    base = await start({ eventMs: 500, pendingMs: 1500 });
     const statuses = async () => {
       const listed = (await (await api('/api/events?type=probe')).json()) as {
         items: { metadata: { status: string } }[];

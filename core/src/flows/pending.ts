@@ -15,7 +15,10 @@ import { sqlTransaction, toSqlDate } from '../storage/sql.js';
 import type { EventProcessor } from './processor.js';
 
 export interface PendingEventsOptions {
-  /** How long after it was stored a pending event is taken as abandoned: longer than any request. */
+  /**
+   * How long after it was stored a pending event is taken as abandoned. A request starts no flow
+   * later than this less two event time limits after storing its events (`ProcessorOptions`).
+   */
   graceMs: number;
   /** How often to look for abandoned events. */
   everyMs: number;
@@ -100,40 +103,41 @@ export class PendingEvents {
 
   private async recover(): Promise<number> {
     let settled = 0;
-    let previous = '';
+    // Keyset over (inserted_at, id): events that fail stay behind without holding up later ones.
+    let after: EventRecord | undefined;
     while (!this.stopped) {
-      const events = await this.abandoned();
-      // The same events again: they failed (the log says why); the next sweep tries again.
-      const ids = events.map((e) => e.id).join();
-      if (events.length === 0 || ids === previous) return settled;
-      previous = ids;
+      const events = await this.abandoned(after);
       for (const group of requests(events)) {
-        if (this.stopped) return settled;
+        if (this.stopped) break;
         try {
           await this.processor.process(await this.withRows(group), { settle: true });
           settled += group.length;
           this.metrics.eventsRecovered.inc(group.length);
         } catch (error) {
-          // Left pending for the next sweep; the other requests' events go on.
+          // Left pending for the next sweep.
           this.logger.error(
             { err: error, events: group.map((e) => e.id) },
             'running the flows of pending events failed',
           );
         }
       }
-      this.logger.warn({ settled }, 'ran the flows of events a stopped server left pending');
-      if (events.length < this.limit) return settled;
+      if (events.length < this.limit) break;
+      after = events[events.length - 1];
     }
+    if (settled) this.logger.warn({ settled }, 'settled events a stopped server left pending');
     return settled;
   }
 
-  /** Pending events stored before the grace period, oldest first. */
-  private async abandoned(): Promise<EventRecord[]> {
+  /** Pending events stored before the grace period (and after `after`), oldest first. */
+  private async abandoned(after: EventRecord | undefined): Promise<EventRecord[]> {
     const before = new Date(Date.now() - this.options.graceMs);
     return sqlTransaction(this.db, async (tx) => {
+      const from = after ? toSqlDate(tx.dialect, after.insertedAt) : undefined;
       const rows = await tx.all(
-        `select ${EVENT_COLUMNS.join(', ')} from event where status = 'pending' and inserted_at < ? order by inserted_at, id limit ${this.limit}`,
-        [toSqlDate(tx.dialect, before)],
+        `select ${EVENT_COLUMNS.join(', ')} from event where status = 'pending' and inserted_at < ?` +
+          (after ? ' and (inserted_at > ? or (inserted_at = ? and id > ?))' : '') +
+          ` order by inserted_at, id limit ${this.limit}`,
+        [toSqlDate(tx.dialect, before), ...(after ? [from, from, after.id] : [])],
       );
       return rows.map(eventFromRow);
     });
@@ -159,14 +163,25 @@ export class PendingEvents {
   }
 }
 
-/** Events grouped as they would have been in their requests: by source, profile and session, in order. */
+/** Most events run as one request: a stop waits for at most this many. */
+const GROUP = 50;
+
+/**
+ * Events grouped as they would have been in their requests: by source, profile and session, in
+ * order, at most `GROUP` together.
+ */
 function requests(events: EventRecord[]): EventRecord[][] {
-  const groups = new Map<string, EventRecord[]>();
+  const groups = new Map<string, EventRecord[][]>();
   for (const event of events) {
     const key = `${event.sourceId}\u0000${event.profileId ?? ''}\u0000${event.sessionId ?? ''}`;
-    const group = groups.get(key);
-    if (group) group.push(event);
-    else groups.set(key, [event]);
+    let chunks = groups.get(key);
+    if (chunks === undefined) {
+      chunks = [];
+      groups.set(key, chunks);
+    }
+    const last = chunks[chunks.length - 1];
+    if (last && last.length < GROUP) last.push(event);
+    else chunks.push([event]);
   }
-  return [...groups.values()];
+  return [...groups.values()].flat();
 }

@@ -42,6 +42,14 @@ export interface ProcessOptions {
   settle?: boolean;
 }
 
+export interface ProcessorOptions {
+  /**
+   * How long after an event was stored a request may still start its flows. Later, a sweep of
+   * `PendingEvents` may take the event before the flows end; the request leaves it to the sweep.
+   */
+  startWithinMs: number;
+}
+
 export interface ProcessOutcome {
   ux: JsonObject[];
   response: JsonObject;
@@ -85,6 +93,7 @@ export class EventProcessor {
     private readonly resources: ResourceStore,
     private readonly metrics: Metrics,
     private readonly logger: Logger,
+    private readonly options: ProcessorOptions,
     private readonly live?: LiveHub,
   ) {}
 
@@ -138,14 +147,11 @@ export class EventProcessor {
       if (flows) plans.push({ event, flows });
       else unrouted.push(event.id);
     }
+    const settled = (): FlowCommit['events'] =>
+      new Map(options.settle ? unrouted.map((id) => [id, { status: 'collected', operations: [] }]) : []);
     if (plans.length === 0) {
       if (options.settle && unrouted.length) {
-        await this.collector.commit({
-          profileId: null,
-          operations: [],
-          statuses: new Map(unrouted.map((id) => [id, 'collected'])),
-          refused: [],
-        });
+        await this.collector.commit({ profileId: null, operations: [], events: settled(), refused: [] });
       }
       return outcome;
     }
@@ -162,10 +168,18 @@ export class EventProcessor {
     const commit: FlowCommit = {
       profileId: input.profile?.id ?? null,
       operations: [],
-      statuses: new Map(options.settle ? unrouted.map((id) => [id, 'collected']) : []),
+      events: settled(),
       refused: [],
     };
     for (const [index, { event, flows }] of plans.entries()) {
+      // Past this point `PendingEvents` may take the event as abandoned before its flows end: it
+      // stays pending for that, rather than running twice at the same time.
+      if (!options.settle && Date.now() - event.insertedAt.getTime() > this.options.startWithinMs) {
+        outcome.errors.push(
+          `Event ${event.id}: the request ran too long to start its flows; they run when the server next sweeps pending events.`,
+        );
+        continue;
+      }
       let result: EventRunResult;
       try {
         result = await this.executor.run({
@@ -181,7 +195,9 @@ export class EventProcessor {
         const reason =
           error instanceof SandboxRunError ? `${error.code}: ${error.message}` : (error as Error).message;
         outcome.errors.push(`Event ${event.id}: ${reason}`);
-        commit.statuses.set(event.id, 'error');
+        // The server is stopping: the event stays pending, and its flows run after the restart.
+        if (error instanceof SandboxRunError && error.code === 'pool_closed') continue;
+        commit.events.set(event.id, { status: 'error', operations: [] });
         this.metrics.eventsProcessed.inc({ source: input.sourceId, type: event.type, status: 'error' });
         this.logger.warn({ event: event.id, err: error }, 'flows failed');
         continue;
@@ -193,10 +209,12 @@ export class EventProcessor {
           flow.error?.message ?? failed.map((t) => `node ${t.nodeId}: ${t.error!.message}`).join('; ');
         outcome.errors.push(`Flow ${flow.flowId} v${flow.version}: ${why}`);
       }
-      commit.statuses.set(event.id, result.status === 'ok' ? 'processed' : 'error');
+      commit.events.set(event.id, {
+        status: result.status === 'ok' ? 'processed' : 'error',
+        operations: result.operations,
+      });
       this.observe(input.sourceId, event.type, result);
       this.live?.publishTraces(event, input.profile?.id ?? null, result);
-      commit.operations.push(...result.operations);
       outcome.ux.push(...result.ux);
       Object.assign(outcome.response, result.response);
       // The next event of the request sees the profile as this one's flows left it.

@@ -105,6 +105,8 @@ export function createApp({
     resources,
     metrics,
     logger,
+    // A flow started by then ends (event time limit) before a sweep may take its event, a limit later.
+    { startWithinMs: config.sandbox.pendingAfterMs - 2 * config.sandbox.eventTimeoutMs },
     live,
   );
   const flows = new FlowService(

@@ -23,7 +23,7 @@ export class Metrics {
 
   readonly eventsRecovered = new Counter({
     name: 'cairn_events_recovered_total',
-    help: 'Pending events a stopped server left whose flows were run again.',
+    help: 'Pending events a stopped server left that a sweep settled: flows run again, or collected when no rule selects them.',
     registers: [this.registry],
   });
 
