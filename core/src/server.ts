@@ -20,7 +20,6 @@ import { resolveSecretKey, SecretBox } from './resources/secret-box.js';
 import { SandboxPool } from './sandbox/pool.js';
 import { type Database, openDatabase } from './storage/orm.js';
 
-const SHUTDOWN_GRACE_MS = 15_000;
 /** How often to look for abandoned pending events. */
 const PENDING_SWEEP_MS = 30_000;
 
@@ -158,7 +157,7 @@ export async function startServer(
         const closed = new Promise<void>((resolve) => listening.close(() => resolve()));
         listening.closeIdleConnections();
         // Requests already accepted finish their writes before the database goes away.
-        await inFlight.idle(SHUTDOWN_GRACE_MS);
+        await inFlight.idle(config.shutdownGraceMs);
         listening.closeAllConnections();
         await closed;
         await sweepStopped;

@@ -51,6 +51,8 @@ export interface CairnConfig {
   metricsPort: number | undefined;
   /** Extra built plugin folders to load (each with `plugin.js` and `manifest.json`). */
   pluginDirs: string[];
+  /** How long a stopping server lets the requests in flight finish, ms. */
+  shutdownGraceMs: number;
   sandbox: {
     /** Sandbox worker processes. */
     workers: number;
@@ -157,6 +159,7 @@ export function loadConfig(env: Env = process.env): CairnConfig {
     liveMaxQueue: integer(env, 'CAIRN_LIVE_MAX_QUEUE', 1000, 1, 1_000_000),
     metricsPort: env.CAIRN_METRICS_PORT ? integer(env, 'CAIRN_METRICS_PORT', 0, 1, 65535) : undefined,
     pluginDirs: list(env.CAIRN_PLUGIN_DIRS).map((dir) => resolve(dir)),
+    shutdownGraceMs: integer(env, 'CAIRN_SHUTDOWN_GRACE_MS', 15_000, 0, 600_000),
     sandbox: {
       workers: integer(env, 'CAIRN_SANDBOX_WORKERS', 1, 1, 64),
       memoryMb: integer(env, 'CAIRN_SANDBOX_MEMORY_MB', 64, 8, 4096),

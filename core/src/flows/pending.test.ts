@@ -203,6 +203,49 @@ for (const dialect of testDialects()) {
       });
     }
 
+    it('leaves pending, not failed, an event whose flow a shutdown cut off', async () => {
+      await server.restart({ CAIRN_SHUTDOWN_GRACE_MS: '100' });
+      let held: (() => void) | undefined;
+      const reached = new Promise<void>((resolve) => {
+        held = resolve;
+      });
+      const stuck = createServer(() => held?.());
+      await new Promise<void>((resolve) => stuck.listen(0, '127.0.0.1', resolve));
+      try {
+        const url = `http://127.0.0.1:${(stuck.address() as AddressInfo).port}/`;
+        const created = await server.request('/api/flows', {
+          admin: true,
+          json: {
+            name: 'Stuck',
+            draft: {
+              nodes: [kitNode('start', 'start'), kitNode('call', 'attack', { kind: 'fetch', url })],
+              edges: [edge('start', 'out', 'call')],
+            },
+          },
+        });
+        const flow = ((await created.json()) as { id: string }).id;
+        await server.request(`/api/flows/${flow}/deploy`, { admin: true, method: 'POST' });
+        await server.request('/api/rules', {
+          admin: true,
+          json: { name: 'stuck', eventType: 'stuck', flowId: flow },
+        });
+        const tracked = server
+          .request('/track', { json: { source: { id: 'web' }, events: [{ type: 'stuck' }] } })
+          .catch(() => undefined);
+        await reached;
+        // Stopped after 100 ms of grace, while the flow still waits: started again with the defaults.
+        await server.restart();
+        await tracked;
+        const listed = (await (await server.request('/api/events?type=stuck', { admin: true })).json()) as {
+          items: { metadata: { status: string } }[];
+        };
+        expect(listed.items.map((e) => e.metadata.status)).to.deep.equal(['pending']);
+      } finally {
+        stuck.closeAllConnections();
+        stuck.close();
+      }
+    });
+
     it('leaves to a sweep the events of a request too slow to start their flows in time', async () => {
       // A request starts no flow more than 2500 - 2 × 1000 = 500 ms after storing its events.
       await server.restart({ CAIRN_EVENT_TIMEOUT_MS: '1000', CAIRN_PENDING_AFTER_MS: '2500' });
