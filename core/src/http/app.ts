@@ -75,6 +75,9 @@ function collectorCors(sources: SourceRegistry) {
   });
 }
 
+/** Error codes of a client that went away while its answer was being sent. */
+const CLIENT_GONE = new Set(['ERR_STREAM_PREMATURE_CLOSE', 'ECONNRESET', 'EPIPE', 'ECONNABORTED']);
+
 export function createApp({
   config,
   db,
@@ -116,6 +119,14 @@ export function createApp({
     () => processor.invalidate(),
   );
 
+  // Errors after the answer started (a response stream that broke) reach Koa, not `errorHandler`:
+  // logged as JSON lines like the rest instead of Koa's stack trace on stderr.
+  app.on('error', (error: NodeJS.ErrnoException, ctx?: Koa.Context) => {
+    const where = { err: error, method: ctx?.method, path: ctx?.path };
+    if (CLIENT_GONE.has(error.code ?? ''))
+      logger.debug(where, 'the client closed the connection before the answer ended');
+    else logger.error(where, 'answering failed');
+  });
   app.use(inFlight.middleware());
   app.use(requestLog(logger));
   app.use(requestMetrics(metrics));

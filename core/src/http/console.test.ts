@@ -2,7 +2,11 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { expect } from 'chai';
+import { pino } from 'pino';
+import { loadConfig } from '../config/config.js';
+import { startServer } from '../server.js';
 import { testDialects } from '../test-support/databases.js';
 import { startTestServer, type TestServer } from '../test-support/server.js';
 
@@ -73,6 +77,62 @@ describe('the console at /', () => {
       // Either refused, or a page path the console's router answers with its index page.
       if (status === 200) expect(body, path).to.contain('Cairn console');
       else expect(status, path).to.be.oneOf([400, 403, 404]);
+    }
+  });
+});
+
+describe('a client that leaves while a console file is sent', () => {
+  it('is logged as a JSON debug line, not as a stack trace on stderr', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cairn-console-big-'));
+    mkdirSync(join(dir, 'assets'));
+    writeFileSync(join(dir, 'index.html'), '<!doctype html><title>Cairn console</title>');
+    writeFileSync(join(dir, 'assets', 'big-1a2b.js'), 'x'.repeat(32 << 20));
+    const database = await sqlite!.create();
+    const lines: { level: number; msg: string }[] = [];
+    const logs = new Writable({
+      write(chunk, _encoding, done) {
+        for (const line of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(line));
+        done();
+      },
+    });
+    const printed: unknown[] = [];
+    const print = console.error;
+    console.error = (...args: unknown[]) => printed.push(args);
+    const server = await startServer(
+      loadConfig({
+        CAIRN_PORT: '0',
+        CAIRN_HOST: '127.0.0.1',
+        CAIRN_DATA_DIR: dir,
+        CAIRN_DATABASE_URL: database.url,
+        CAIRN_CONSOLE_DIR: dir,
+        CAIRN_INITIAL_ADMIN_PASSWORD: 'console-test-password-0123',
+      }),
+      pino({ level: 'debug' }, logs),
+    );
+    try {
+      const { hostname, port } = new URL(server.url);
+      await new Promise<void>((resolve, reject) => {
+        const req = request({ hostname, port, path: '/assets/big-1a2b.js' }, (res) => {
+          res.once('data', () => {
+            req.destroy();
+            resolve();
+          });
+        });
+        req.on('error', () => undefined);
+        req.on('close', resolve);
+        req.once('error', reject).end();
+      });
+      const said = () =>
+        lines.some((l) => l.msg === 'the client closed the connection before the answer ended');
+      for (let i = 0; i < 50 && !said(); i++) await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(said()).to.equal(true);
+      expect(lines.filter((l) => l.level >= 50)).to.deep.equal([]);
+      expect(printed).to.deep.equal([]);
+    } finally {
+      console.error = print;
+      await server.close();
+      await database.drop();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
