@@ -2,6 +2,7 @@ import type { Database, Dialect } from '../storage/orm.js';
 import {
   EVENT_COLUMNS,
   type EventRecord,
+  eventFromRow,
   PROFILE_COLUMNS,
   type ProfileRecord,
   profileFromRow,
@@ -9,7 +10,7 @@ import {
   type SessionRecord,
   sessionFromRow,
 } from '../storage/records.js';
-import { fromSqlDate, fromSqlJson, type SqlTransaction, toSqlDate } from '../storage/sql.js';
+import { fromSqlDate, type SqlTransaction, toSqlDate } from '../storage/sql.js';
 import { after, type Condition, newestFirst, type Position, pageOf, whereAll } from './cursor.js';
 import type { EventView, Page, ProfileView, SessionView } from './schemas.js';
 import { eventView, profileView, sessionView } from './views.js';
@@ -27,24 +28,6 @@ export function readerOf(db: Database): SqlReader {
   return {
     dialect: db.dialect,
     all: <T>(sql: string, params: unknown[] = []) => connection.execute(sql, params, 'all') as Promise<T[]>,
-  };
-}
-
-export function eventFromRow(row: Record<string, unknown>): EventRecord {
-  return {
-    id: row.id as string,
-    type: row.type as string,
-    properties: fromSqlJson(row.properties),
-    context: fromSqlJson(row.context),
-    tags: fromSqlJson(row.tags),
-    sourceId: row.source_id as string,
-    sessionId: (row.session_id as string | null) ?? null,
-    profileId: (row.profile_id as string | null) ?? null,
-    createdAt: fromSqlDate(row.created_at)!,
-    insertedAt: fromSqlDate(row.inserted_at)!,
-    status: row.status as string,
-    ip: (row.ip as string | null) ?? null,
-    userAgent: (row.user_agent as string | null) ?? null,
   };
 }
 

@@ -53,7 +53,7 @@ export interface CollectBatch {
    * Event types whose flows will run: their events are stored `pending` until what the flows did
    * is committed, so an event whose flows never finished (the server stopped) can be found.
    */
-  withFlows?: ReadonlySet<string>;
+  withFlows?: { has(type: string): boolean };
   /** Profile-less events are stored without a profile or session. */
   profileLess: boolean;
   context: Record<string, unknown>;

@@ -127,7 +127,7 @@ export function collectorRoutes({
       batch.sourceId,
       batch.events.map((e) => normaliseEventType(e.type)),
     );
-    const result = await collector.collect(route ? { ...batch, withFlows: new Set(route.keys()) } : batch);
+    const result = await collector.collect(route ? { ...batch, withFlows: route } : batch);
     for (const event of result.committed.events)
       metrics.eventsReceived.inc({ source: batch.sourceId, type: event.type });
     live.publishEvents(batch.sourceId, result.committed.events);

@@ -1,17 +1,10 @@
 import { createConnection } from 'mysql2/promise';
 import type { Logger } from 'pino';
+import { findProfile, findSession, readerOf, type SqlReader } from '../api/queries.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { Database } from '../storage/orm.js';
-import {
-  EVENT_COLUMNS,
-  type EventRecord,
-  eventFromRow,
-  PROFILE_COLUMNS,
-  profileFromRow,
-  SESSION_COLUMNS,
-  sessionFromRow,
-} from '../storage/records.js';
-import { sqlTransaction, toSqlDate } from '../storage/sql.js';
+import { EVENT_COLUMNS, type EventRecord, eventFromRow } from '../storage/records.js';
+import { toSqlDate } from '../storage/sql.js';
 import type { EventProcessor } from './processor.js';
 
 export interface PendingEventsOptions {
@@ -46,6 +39,8 @@ export class PendingEvents {
   private sweeping: Promise<number> | undefined;
   private stopped = false;
   private readonly limit: number;
+  /** Reads outside any transaction: a sweep takes no lock it does not need. */
+  private readonly reader: SqlReader;
 
   constructor(
     private readonly db: Database,
@@ -55,6 +50,7 @@ export class PendingEvents {
     private readonly options: PendingEventsOptions,
   ) {
     this.limit = options.limit ?? 500;
+    this.reader = readerOf(db);
   }
 
   start(): void {
@@ -130,36 +126,27 @@ export class PendingEvents {
 
   /** Pending events stored before the grace period (and after `after`), oldest first. */
   private async abandoned(after: EventRecord | undefined): Promise<EventRecord[]> {
-    const before = new Date(Date.now() - this.options.graceMs);
-    return sqlTransaction(this.db, async (tx) => {
-      const from = after ? toSqlDate(tx.dialect, after.insertedAt) : undefined;
-      const rows = await tx.all(
-        `select ${EVENT_COLUMNS.join(', ')} from event where status = 'pending' and inserted_at < ?` +
-          (after ? ' and (inserted_at > ? or (inserted_at = ? and id > ?))' : '') +
-          ` order by inserted_at, id limit ${this.limit}`,
-        [toSqlDate(tx.dialect, before), ...(after ? [from, from, after.id] : [])],
-      );
-      return rows.map(eventFromRow);
-    });
+    const { dialect } = this.reader;
+    const before = toSqlDate(dialect, new Date(Date.now() - this.options.graceMs));
+    const from = after ? toSqlDate(dialect, after.insertedAt) : undefined;
+    const rows = await this.reader.all(
+      `select ${EVENT_COLUMNS.join(', ')} from event where status = 'pending' and inserted_at < ?` +
+        (after ? ' and (inserted_at > ? or (inserted_at = ? and id > ?))' : '') +
+        ` order by inserted_at, id limit ${this.limit}`,
+      [before, ...(after ? [from, from, after.id] : [])],
+    );
+    return rows.map(eventFromRow);
   }
 
   /** The input `process` takes for events of one request: their source, profile and session as stored now. */
   private async withRows(events: EventRecord[]) {
     const { sourceId, profileId, sessionId } = events[0]!;
-    return sqlTransaction(this.db, async (tx) => {
-      const [profile] = profileId
-        ? await tx.all(`select ${PROFILE_COLUMNS.join(', ')} from profile where id = ?`, [profileId])
-        : [];
-      const [session] = sessionId
-        ? await tx.all(`select ${SESSION_COLUMNS.join(', ')} from session where id = ?`, [sessionId])
-        : [];
-      return {
-        sourceId,
-        profile: profile ? profileFromRow(profile) : null,
-        session: session ? sessionFromRow(session) : null,
-        events,
-      };
-    });
+    return {
+      sourceId,
+      profile: profileId ? await findProfile(this.reader, profileId) : null,
+      session: sessionId ? await findSession(this.reader, sessionId) : null,
+      events,
+    };
   }
 }
 
