@@ -10,9 +10,18 @@ import { createConnection } from 'mysql2/promise';
 import { Collector, type FlowCommit } from '../collector/collector.js';
 import { toSqlDate } from '../storage/sql.js';
 import { testDialects } from '../test-support/databases.js';
-import { edge, kitNode, testKitEnv } from '../test-support/plugins.js';
+import { deployFlow, edge, kitNode, testKitEnv, viewsFlow } from '../test-support/plugins.js';
 import { freePort } from '../test-support/ports.js';
 import { startTestServer, type TestServer } from '../test-support/server.js';
+
+/** start → a call of the loopback service `service` listens on. */
+function callFlow(service: Server): [unknown[], unknown[]] {
+  const url = `http://127.0.0.1:${(service.address() as AddressInfo).port}/`;
+  return [
+    [kitNode('start', 'start'), kitNode('call', 'attack', { kind: 'fetch', url })],
+    [edge('start', 'out', 'call')],
+  ];
+}
 
 for (const dialect of testDialects()) {
   describe(`events a stopped server left pending, on ${dialect.name}`, function () {
@@ -32,42 +41,8 @@ for (const dialect of testDialects()) {
       });
       await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
       await server.request('/api/sources', { admin: true, json: { id: 'web', name: 'Web', type: 'rest' } });
-      const flow = await server.request('/api/flows', {
-        admin: true,
-        json: {
-          name: 'Views',
-          draft: {
-            nodes: [
-              kitNode('start', 'start'),
-              kitNode('bump', 'bump', { path: 'stats.counters.views', segment: 'viewers' }),
-            ],
-            edges: [edge('start', 'out', 'bump')],
-          },
-        },
-      });
-      const { id } = (await flow.json()) as { id: string };
-      await server.request(`/api/flows/${id}/deploy`, { admin: true, method: 'POST' });
-      await server.request('/api/rules', {
-        admin: true,
-        json: { name: 'views', eventType: 'view', flowId: id },
-      });
-      const url = `http://127.0.0.1:${(probe.address() as AddressInfo).port}/`;
-      const calling = await server.request('/api/flows', {
-        admin: true,
-        json: {
-          name: 'Probe',
-          draft: {
-            nodes: [kitNode('start', 'start'), kitNode('call', 'attack', { kind: 'fetch', url })],
-            edges: [edge('start', 'out', 'call')],
-          },
-        },
-      });
-      const probeFlow = ((await calling.json()) as { id: string }).id;
-      await server.request(`/api/flows/${probeFlow}/deploy`, { admin: true, method: 'POST' });
-      await server.request('/api/rules', {
-        admin: true,
-        json: { name: 'probe', eventType: 'probe', flowId: probeFlow },
-      });
+      await deployFlow(server, 'view', ...viewsFlow);
+      await deployFlow(server, 'probe', ...callFlow(probe));
     });
     after(async () => {
       await server.stop();
@@ -212,23 +187,7 @@ for (const dialect of testDialects()) {
       const stuck = createServer(() => held?.());
       await new Promise<void>((resolve) => stuck.listen(0, '127.0.0.1', resolve));
       try {
-        const url = `http://127.0.0.1:${(stuck.address() as AddressInfo).port}/`;
-        const created = await server.request('/api/flows', {
-          admin: true,
-          json: {
-            name: 'Stuck',
-            draft: {
-              nodes: [kitNode('start', 'start'), kitNode('call', 'attack', { kind: 'fetch', url })],
-              edges: [edge('start', 'out', 'call')],
-            },
-          },
-        });
-        const flow = ((await created.json()) as { id: string }).id;
-        await server.request(`/api/flows/${flow}/deploy`, { admin: true, method: 'POST' });
-        await server.request('/api/rules', {
-          admin: true,
-          json: { name: 'stuck', eventType: 'stuck', flowId: flow },
-        });
+        await deployFlow(server, 'stuck', ...callFlow(stuck));
         const tracked = server
           .request('/track', { json: { source: { id: 'web' }, events: [{ type: 'stuck' }] } })
           .catch(() => undefined);
@@ -256,23 +215,7 @@ for (const dialect of testDialects()) {
       });
       await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
       try {
-        const url = `http://127.0.0.1:${(slow.address() as AddressInfo).port}/`;
-        const created = await server.request('/api/flows', {
-          admin: true,
-          json: {
-            name: 'Slow',
-            draft: {
-              nodes: [kitNode('start', 'start'), kitNode('call', 'attack', { kind: 'fetch', url })],
-              edges: [edge('start', 'out', 'call')],
-            },
-          },
-        });
-        const flow = ((await created.json()) as { id: string }).id;
-        await server.request(`/api/flows/${flow}/deploy`, { admin: true, method: 'POST' });
-        await server.request('/api/rules', {
-          admin: true,
-          json: { name: 'slow', eventType: 'slow', flowId: flow },
-        });
+        await deployFlow(server, 'slow', ...callFlow(slow));
 
         const response = await server.request('/track', {
           json: { source: { id: 'web' }, events: [{ type: 'slow' }, { type: 'slow' }] },

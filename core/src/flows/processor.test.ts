@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { io, type Socket } from 'socket.io-client';
 import { testDialects } from '../test-support/databases.js';
-import { edge, kitNode, testKitEnv } from '../test-support/plugins.js';
+import { deployFlow, testKitEnv, viewsFlow } from '../test-support/plugins.js';
 import { startTestServer, TEST_ADMIN_TOKEN, type TestServer } from '../test-support/server.js';
 
 const [sqlite] = testDialects();
@@ -18,25 +18,7 @@ describe('event processing', function () {
   before(async () => {
     server = await startTestServer(sqlite!, await testKitEnv());
     await server.request('/api/sources', { admin: true, json: { id: 'web', name: 'Web', type: 'rest' } });
-    const flow = await server.request('/api/flows', {
-      admin: true,
-      json: {
-        name: 'Views',
-        draft: {
-          nodes: [
-            kitNode('start', 'start'),
-            kitNode('bump', 'bump', { path: 'stats.counters.views', segment: 'viewers' }),
-          ],
-          edges: [edge('start', 'out', 'bump')],
-        },
-      },
-    });
-    const { id } = (await flow.json()) as { id: string };
-    await server.request(`/api/flows/${id}/deploy`, { admin: true, method: 'POST' });
-    await server.request('/api/rules', {
-      admin: true,
-      json: { name: 'views', eventType: 'view', flowId: id },
-    });
+    await deployFlow(server, 'view', ...viewsFlow);
   });
   after(() => server.stop());
 

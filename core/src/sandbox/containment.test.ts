@@ -3,23 +3,10 @@ import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
 import { EventSchema } from '../storage/entities.js';
 import { testDialects } from '../test-support/databases.js';
-import { edge, kitNode, testKitEnv, testKitPlugin } from '../test-support/plugins.js';
+import { deployFlow, edge, kitNode, testKitEnv, testKitPlugin } from '../test-support/plugins.js';
 import { startTestServer, type TestServer } from '../test-support/server.js';
 
 const [sqlite] = testDialects();
-
-async function deploy(server: TestServer, eventType: string, nodes: unknown[], edges: unknown[]) {
-  const created = await server.request('/api/flows', {
-    admin: true,
-    json: { name: eventType, draft: { nodes, edges } },
-  });
-  const flow = (await created.json()) as { id: string; validation: { errors: unknown[] } };
-  expect(flow.validation.errors).to.deep.equal([]);
-  expect(
-    (await server.request(`/api/flows/${flow.id}/deploy`, { admin: true, method: 'POST' })).status,
-  ).to.equal(201);
-  await server.request('/api/rules', { admin: true, json: { name: eventType, eventType, flowId: flow.id } });
-}
 
 /** start → attack(kind) → reply(done), run for events of type `name`. */
 function attackFlow(server: TestServer, name: string, kind: string, url?: string, withErrorPort = false) {
@@ -33,7 +20,7 @@ function attackFlow(server: TestServer, name: string, kind: string, url?: string
     nodes.push(kitNode('recover', 'reply', { key: 'recovered', value: 'yes' }));
     edges.push(edge('attack', 'error', 'recover'));
   }
-  return deploy(server, name, nodes, edges);
+  return deployFlow(server, name, nodes, edges);
 }
 
 async function track(server: TestServer, type: string) {
@@ -60,7 +47,7 @@ describe('sandbox containment, through the server', function () {
       CAIRN_SANDBOX_OUTPUT_KB: '64',
     });
     await server.request('/api/sources', { admin: true, json: { id: 'web', name: 'Web', type: 'rest' } });
-    await deploy(
+    await deployFlow(
       server,
       'ping',
       [kitNode('start', 'start'), kitNode('pong', 'reply', { key: 'pong', value: 'yes' })],
@@ -137,7 +124,7 @@ describe('event time limit', function () {
       expect(result.status).to.equal('error');
       expect(result.errors.join()).to.contain('event_timeout');
       expect(server.sandbox.restarts).to.equal(restarts + 1);
-      await deploy(
+      await deployFlow(
         server,
         'ping',
         [kitNode('start', 'start'), kitNode('pong', 'reply', { key: 'pong', value: 'yes' })],

@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildPlugin } from '@cairn/sdk/build';
+import { expect } from 'chai';
+import type { TestServer } from './server.js';
 
 let built: Promise<string> | undefined;
 
@@ -37,3 +39,33 @@ export async function testKitEnv(): Promise<Record<string, string>> {
     CAIRN_PLUGIN_APPROVED: `${TEST_KIT.plugin}@${TEST_KIT.version}`,
   };
 }
+
+/** Saves a flow named after `eventType`, checks it is valid, deploys it and routes `eventType` to it; its id. */
+export async function deployFlow(
+  server: TestServer,
+  eventType: string,
+  nodes: unknown[],
+  edges: unknown[],
+): Promise<string> {
+  const created = await server.request('/api/flows', {
+    admin: true,
+    json: { name: eventType, draft: { nodes, edges } },
+  });
+  const flow = (await created.json()) as { id: string; validation: { errors: unknown[] } };
+  expect(flow.validation.errors, eventType).to.deep.equal([]);
+  expect(
+    (await server.request(`/api/flows/${flow.id}/deploy`, { admin: true, method: 'POST' })).status,
+  ).to.equal(201);
+  const rule = await server.request('/api/rules', {
+    admin: true,
+    json: { name: eventType, eventType, flowId: flow.id },
+  });
+  expect(rule.status).to.equal(201);
+  return flow.id;
+}
+
+/** start → bump: counts `stats.counters.views` and adds the `viewers` segment (nodes, edges). */
+export const viewsFlow: [unknown[], unknown[]] = [
+  [kitNode('start', 'start'), kitNode('bump', 'bump', { path: 'stats.counters.views', segment: 'viewers' })],
+  [edge('start', 'out', 'bump')],
+];
